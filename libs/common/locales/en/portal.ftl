@@ -1,0 +1,55 @@
+# Layout
+nav-skip-to-content = Skip to content
+nav-home = Home
+nav-help = Need help?
+nav-main-label = Main menu
+footer-support-heading = Contact { $organisation }
+footer-support-phone = Call us: { $phone }
+footer-support-email = Email us: { $email }
+footer-support-url = More information
+footer-platform = A Zorgportaal portal
+footer-accessibility = Accessibility
+logo-alt = Logo of { $organisation }
+language-switch-label = Language
+language-nl = Nederlands
+language-en = English
+
+# Start page
+start-title = Welcome to { $organisation }
+start-intro = Here you and the people close to you follow the care of { $organisation }: the calendar, messages to each other and to the care team, the care record and shared notes.
+start-features-heading = What you can do here
+start-feature-calendar = See appointments and keep a shared calendar
+start-feature-messages = Send messages to your network and to the care team
+start-feature-dossier = Read the care record, protected by an extra code
+start-feature-notes = Share notes with everyone who helps
+start-help-heading = Questions?
+start-help-text = Contact { $organisation }. The details are at the bottom of every page.
+
+# Error pages
+error-not-found-title = Page not found
+error-not-found-text = This page does not exist (any more). Check the address or go to the home page.
+error-unknown-host-title = This portal does not exist
+error-unknown-host-text = There is no care portal at this address. Check the address in the letter or e-mail from your care organisation.
+error-internal-title = Something went wrong
+error-internal-text = Because of a fault we cannot show this page right now. Please try again in a few minutes.
+error-request-id = Error code for the helpdesk: { $id }
+error-bad-request-title = This request is not valid
+error-bad-request-text = The form or address contains data we cannot process.
+error-method-title = Not possible here
+error-method-text = This action is not possible on this page.
+error-back-home = Go to the home page
+maintenance-title = Temporarily unavailable
+maintenance-text = The portal of { $organisation } is temporarily unavailable. Your data is kept safe. Please try again later.
+
+# E-mail
+email-greeting = Dear { $name },
+email-greeting-anonymous = Dear reader,
+email-footer = This message was sent by { $organisation } through Zorgportaal.
+email-footer-no-reply = You cannot reply to this e-mail.
+email-delivery-test-subject = Test message from { $organisation }
+email-delivery-test-body = This is a test message. It shows that e-mail from { $organisation } arrives and looks right.
+email-delivery-test-reference = Reference: { $reference }
+
+# SMS and voice
+sms-delivery-test = Test message from { $organisation }. Reference: { $reference }
+voice-delivery-test = This is a test message from { $organisation }. The reference is { $reference }.

@@ -1,0 +1,55 @@
+# Layout
+nav-skip-to-content = Naar de inhoud
+nav-home = Start
+nav-help = Hulp nodig?
+nav-main-label = Hoofdmenu
+footer-support-heading = Contact met { $organisation }
+footer-support-phone = Bel ons: { $phone }
+footer-support-email = Mail ons: { $email }
+footer-support-url = Meer informatie
+footer-platform = Een portaal van Zorgportaal
+footer-accessibility = Toegankelijkheid
+logo-alt = Logo van { $organisation }
+language-switch-label = Taal
+language-nl = Nederlands
+language-en = English
+
+# Start page
+start-title = Welkom bij { $organisation }
+start-intro = Hier volgt u samen met uw naasten de zorg van { $organisation }: de agenda, berichten met elkaar en met het zorgteam, het dossier en gedeelde notities.
+start-features-heading = Wat u hier kunt doen
+start-feature-calendar = Afspraken bekijken en samen een agenda bijhouden
+start-feature-messages = Berichten sturen aan uw netwerk en aan het zorgteam
+start-feature-dossier = Het zorgdossier inzien, veilig met een extra code
+start-feature-notes = Notities delen met iedereen die meehelpt
+start-help-heading = Vragen?
+start-help-text = Neem contact op met { $organisation }. De gegevens staan onderaan elke pagina.
+
+# Error pages
+error-not-found-title = Pagina niet gevonden
+error-not-found-text = Deze pagina bestaat niet (meer). Controleer het adres of ga naar de startpagina.
+error-unknown-host-title = Dit portaal bestaat niet
+error-unknown-host-text = Op dit adres is geen zorgportaal te vinden. Controleer het adres in de brief of e-mail van uw zorgorganisatie.
+error-internal-title = Er ging iets mis
+error-internal-text = Door een storing kunnen we deze pagina nu niet tonen. Probeer het over een paar minuten opnieuw.
+error-request-id = Foutcode voor de helpdesk: { $id }
+error-bad-request-title = Dit verzoek klopt niet
+error-bad-request-text = Het formulier of adres bevat gegevens die we niet kunnen verwerken.
+error-method-title = Dit kan hier niet
+error-method-text = Deze actie is op deze pagina niet mogelijk.
+error-back-home = Naar de startpagina
+maintenance-title = Tijdelijk niet beschikbaar
+maintenance-text = Het portaal van { $organisation } is tijdelijk niet beschikbaar. Uw gegevens blijven bewaard. Probeer het later opnieuw.
+
+# E-mail
+email-greeting = Beste { $name },
+email-greeting-anonymous = Beste lezer,
+email-footer = Dit bericht is verstuurd door { $organisation } via Zorgportaal.
+email-footer-no-reply = U kunt niet op deze e-mail antwoorden.
+email-delivery-test-subject = Testbericht van { $organisation }
+email-delivery-test-body = Dit is een testbericht. Het laat zien dat e-mail van { $organisation } aankomt en er goed uitziet.
+email-delivery-test-reference = Kenmerk: { $reference }
+
+# SMS and voice
+sms-delivery-test = Testbericht van { $organisation }. Kenmerk: { $reference }
+voice-delivery-test = Dit is een testbericht van { $organisation }. Het kenmerk is { $reference }.

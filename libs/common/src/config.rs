@@ -1,0 +1,416 @@
+//! Typed configuration, read once from environment variables at start-up.
+//!
+//! Every setting has a default that works on a development machine (see `infra/dev.env`).
+//! A value that does not parse, or a variable that looks like ours but is unknown
+//! (a typo such as `S3_BUKET`), stops the process with a message naming the variable.
+
+use std::collections::{BTreeSet, HashMap};
+use std::net::SocketAddr;
+use std::str::FromStr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("configuration: {variable} has an invalid value {value:?}: {reason}")]
+    Invalid {
+        variable: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("configuration: unknown setting {0} (known settings: {1})")]
+    Unknown(String, String),
+}
+
+/// The prefixes that belong to Zorgportaal; an unknown variable with one of them is a typo.
+const OWN_PREFIXES: &[&str] = &[
+    "DATABASE_",
+    "AMQP_",
+    "S3_",
+    "SMTP_",
+    "SMS_",
+    "WEB_",
+    "PLATFORM_",
+    "WORKER_",
+    "NOTIFIER_",
+];
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub amqp: AmqpConfig,
+    pub s3: S3Config,
+    pub smtp: SmtpConfig,
+    pub sms: SmsConfig,
+    pub web: WebConfig,
+    pub worker: WorkerConfig,
+    pub notifier: NotifierConfig,
+}
+
+#[derive(Debug, Clone)]
+pub struct DatabaseConfig {
+    pub url: SecretString,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct AmqpConfig {
+    pub url: SecretString,
+    /// Prefix of every exchange and queue name; lets several platforms (or tests) share a broker.
+    pub namespace: String,
+    /// Delay before each retry; the length is the number of retries before a message is parked.
+    pub retry_delays: Vec<Duration>,
+    pub prefetch: u16,
+}
+
+#[derive(Debug, Clone)]
+pub struct S3Config {
+    pub endpoint: String,
+    pub region: String,
+    pub bucket: String,
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    pub force_path_style: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub username: Option<String>,
+    pub password: Option<SecretString>,
+    /// STARTTLS is required unless explicitly switched off (the local mail catcher speaks plain SMTP).
+    pub starttls: bool,
+    pub from_address: String,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmsConfig {
+    /// Base URL of the SMS/voice provider API (MessageBird REST shape).
+    pub provider_url: String,
+    pub access_key: SecretString,
+    pub originator: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub bind: SocketAddr,
+    /// Portals live at `<slug>.<platform_domain>` unless a tenant has a custom domain.
+    pub platform_domain: String,
+    /// Whether the portal is served over https (HSTS, `Secure` cookies).
+    pub https: bool,
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct WorkerConfig {
+    pub relay_batch_size: i64,
+    /// Safety net when a NOTIFY is missed: the relay looks at the outbox at least this often.
+    pub relay_poll_interval: Duration,
+    pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct NotifierConfig {
+    pub concurrency: usize,
+    pub shutdown_grace: Duration,
+}
+
+/// A source of variables: the process environment, or a map in tests.
+pub struct Env {
+    vars: HashMap<String, String>,
+    read: std::cell::RefCell<BTreeSet<&'static str>>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        Self::from_map(std::env::vars().collect())
+    }
+
+    pub fn from_map(vars: HashMap<String, String>) -> Self {
+        Self {
+            vars,
+            read: Default::default(),
+        }
+    }
+
+    fn raw(&self, name: &'static str) -> Option<&str> {
+        self.read.borrow_mut().insert(name);
+        self.vars
+            .get(name)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn string(&self, name: &'static str, default: &str) -> String {
+        self.raw(name).unwrap_or(default).to_owned()
+    }
+
+    fn optional(&self, name: &'static str) -> Option<String> {
+        self.raw(name).map(str::to_owned)
+    }
+
+    fn parse<T: FromStr>(&self, name: &'static str, default: T) -> Result<T, ConfigError>
+    where
+        T::Err: std::fmt::Display,
+    {
+        match self.raw(name) {
+            None => Ok(default),
+            Some(value) => value.parse().map_err(|e: T::Err| ConfigError::Invalid {
+                variable: name,
+                value: value.to_owned(),
+                reason: e.to_string(),
+            }),
+        }
+    }
+
+    fn flag(&self, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+        match self.raw(name).map(str::to_ascii_lowercase).as_deref() {
+            None => Ok(default),
+            Some("1" | "true" | "yes" | "on") => Ok(true),
+            Some("0" | "false" | "no" | "off") => Ok(false),
+            Some(other) => Err(ConfigError::Invalid {
+                variable: name,
+                value: other.to_owned(),
+                reason: "expected true or false".into(),
+            }),
+        }
+    }
+
+    fn millis(&self, name: &'static str, default_ms: u64) -> Result<Duration, ConfigError> {
+        self.parse(name, default_ms).map(Duration::from_millis)
+    }
+
+    fn millis_list(&self, name: &'static str, default: &str) -> Result<Vec<Duration>, ConfigError> {
+        let raw = self.string(name, default);
+        raw.split(',')
+            .map(|part| {
+                part.trim()
+                    .parse::<u64>()
+                    .map(Duration::from_millis)
+                    .map_err(|e| ConfigError::Invalid {
+                        variable: name,
+                        value: raw.clone(),
+                        reason: format!("expected comma-separated milliseconds: {e}"),
+                    })
+            })
+            .collect()
+    }
+
+    fn reject_unknown(&self) -> Result<(), ConfigError> {
+        let read = self.read.borrow();
+        let mut unknown: Vec<&String> = self
+            .vars
+            .keys()
+            .filter(|k| OWN_PREFIXES.iter().any(|p| k.starts_with(p)))
+            .filter(|k| !read.contains(k.as_str()))
+            .collect();
+        unknown.sort();
+        match unknown.first() {
+            None => Ok(()),
+            Some(first) => Err(ConfigError::Unknown(
+                (*first).clone(),
+                read.iter().copied().collect::<Vec<_>>().join(", "),
+            )),
+        }
+    }
+}
+
+fn require(variable: &'static str, value: &str, ok: bool, reason: &str) -> Result<(), ConfigError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid {
+            variable,
+            value: value.to_owned(),
+            reason: reason.to_owned(),
+        })
+    }
+}
+
+impl Config {
+    pub fn from_process_env() -> Result<Self, ConfigError> {
+        Self::from_env(&Env::from_process())
+    }
+
+    pub fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let config = Self {
+            database: DatabaseConfig {
+                url: env
+                    .string(
+                        "DATABASE_URL",
+                        "postgres://postgres@127.0.0.1:5432/zorgportaal",
+                    )
+                    .into(),
+                max_connections: env.parse("DATABASE_MAX_CONNECTIONS", 20)?,
+            },
+            amqp: AmqpConfig {
+                url: env
+                    .string("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2f")
+                    .into(),
+                namespace: env.string("AMQP_NAMESPACE", "zp"),
+                retry_delays: env
+                    .millis_list("AMQP_RETRY_DELAYS_MS", "5000,30000,120000,600000")?,
+                prefetch: env.parse("AMQP_PREFETCH", 32)?,
+            },
+            s3: S3Config {
+                endpoint: env.string("S3_ENDPOINT", "http://127.0.0.1:3900"),
+                region: env.string("S3_REGION", "garage"),
+                bucket: env.string("S3_BUCKET", "zorgportaal"),
+                access_key_id: env.string("S3_ACCESS_KEY_ID", "GK5a6f72670000000000d3e7c0"),
+                secret_access_key: env
+                    .string(
+                        "S3_SECRET_ACCESS_KEY",
+                        "7a6f7267706f727461616c2d6465762d7365637265742d6b65792d3030303031",
+                    )
+                    .into(),
+                force_path_style: env.flag("S3_FORCE_PATH_STYLE", true)?,
+            },
+            smtp: SmtpConfig {
+                host: env.string("SMTP_HOST", "127.0.0.1"),
+                port: env.parse("SMTP_PORT", 1025)?,
+                username: env.optional("SMTP_USERNAME"),
+                password: env.optional("SMTP_PASSWORD").map(Into::into),
+                starttls: env.flag("SMTP_STARTTLS", false)?,
+                from_address: env.string("SMTP_FROM", "noreply@zorgportaal.localhost"),
+                pool_size: env.parse("SMTP_POOL_SIZE", 8)?,
+            },
+            sms: SmsConfig {
+                provider_url: env.string("SMS_PROVIDER_URL", "http://127.0.0.1:8089"),
+                access_key: env
+                    .string("SMS_PROVIDER_ACCESS_KEY", "dev-access-key")
+                    .into(),
+                originator: env.string("SMS_ORIGINATOR", "Zorgportaal"),
+            },
+            web: WebConfig {
+                bind: env.parse("WEB_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
+                platform_domain: env.string("PLATFORM_DOMAIN", "zorgportaal.localhost"),
+                https: env.flag("WEB_HTTPS", false)?,
+                shutdown_grace: env.millis("WEB_SHUTDOWN_GRACE_MS", 10_000)?,
+            },
+            worker: WorkerConfig {
+                relay_batch_size: env.parse("WORKER_RELAY_BATCH_SIZE", 500)?,
+                relay_poll_interval: env.millis("WORKER_RELAY_POLL_MS", 1_000)?,
+                shutdown_grace: env.millis("WORKER_SHUTDOWN_GRACE_MS", 10_000)?,
+            },
+            notifier: NotifierConfig {
+                concurrency: env.parse("NOTIFIER_CONCURRENCY", 16)?,
+                shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 10_000)?,
+            },
+        };
+        env.reject_unknown()?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let ns = &self.amqp.namespace;
+        require(
+            "AMQP_NAMESPACE",
+            ns,
+            !ns.is_empty()
+                && ns
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'),
+            "letters, digits, - and _ only",
+        )?;
+        require(
+            "AMQP_RETRY_DELAYS_MS",
+            &format!("{:?}", self.amqp.retry_delays),
+            !self.amqp.retry_delays.is_empty(),
+            "at least one retry delay",
+        )?;
+        require(
+            "AMQP_PREFETCH",
+            &self.amqp.prefetch.to_string(),
+            self.amqp.prefetch > 0,
+            "at least 1",
+        )?;
+        require(
+            "S3_ENDPOINT",
+            &self.s3.endpoint,
+            self.s3.endpoint.starts_with("http://") || self.s3.endpoint.starts_with("https://"),
+            "an http:// or https:// URL",
+        )?;
+        require(
+            "SMS_PROVIDER_URL",
+            &self.sms.provider_url,
+            self.sms.provider_url.starts_with("http://")
+                || self.sms.provider_url.starts_with("https://"),
+            "an http:// or https:// URL",
+        )?;
+        require(
+            "SMTP_FROM",
+            &self.smtp.from_address,
+            self.smtp.from_address.contains('@'),
+            "an e-mail address",
+        )?;
+        require(
+            "PLATFORM_DOMAIN",
+            &self.web.platform_domain,
+            !self.web.platform_domain.is_empty() && !self.web.platform_domain.contains('/'),
+            "a domain name such as zorgportaal.localhost",
+        )?;
+        require(
+            "WORKER_RELAY_BATCH_SIZE",
+            &self.worker.relay_batch_size.to_string(),
+            (1..=10_000).contains(&self.worker.relay_batch_size),
+            "between 1 and 10000",
+        )?;
+        require(
+            "NOTIFIER_CONCURRENCY",
+            &self.notifier.concurrency.to_string(),
+            (1..=256).contains(&self.notifier.concurrency),
+            "between 1 and 256",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Env {
+        Env::from_map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults_work_for_local_development() {
+        let config = Config::from_env(&env(&[("PATH", "/usr/bin")])).unwrap();
+        assert_eq!(config.web.bind.port(), 8080);
+        assert_eq!(config.amqp.retry_delays.len(), 4);
+    }
+
+    #[test]
+    fn an_invalid_value_names_the_variable() {
+        let err = Config::from_env(&env(&[("SMTP_PORT", "twenty-five")])).unwrap_err();
+        assert!(err.to_string().contains("SMTP_PORT"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_setting_with_our_prefix_is_a_typo() {
+        let err = Config::from_env(&env(&[("S3_BUKET", "x")])).unwrap_err();
+        assert!(err.to_string().contains("S3_BUKET"), "{err}");
+    }
+
+    #[test]
+    fn retry_delays_are_parsed_in_order() {
+        let config = Config::from_env(&env(&[("AMQP_RETRY_DELAYS_MS", "100, 400,1600")])).unwrap();
+        assert_eq!(
+            config.amqp.retry_delays,
+            vec![
+                Duration::from_millis(100),
+                Duration::from_millis(400),
+                Duration::from_millis(1600)
+            ]
+        );
+    }
+}

@@ -1,0 +1,153 @@
+//! The transactional outbox: side effects are recorded as events in the same transaction as
+//! the data change that causes them, and relayed to RabbitMQ by the worker after commit.
+//! Nothing reachable from a request publishes to the broker or sends mail directly.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sqlx::PgConnection;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::i18n::Language;
+use crate::telemetry;
+use crate::tenancy::TenantSlug;
+
+/// Everything that can leave a request. Each variant names its routing key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventPayload {
+    /// A message to one person over one channel, rendered and sent by the notifier.
+    Notification(Notification),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub to: Recipient,
+    pub language: Language,
+    pub message: Message,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "channel", rename_all = "snake_case")]
+pub enum Recipient {
+    Email {
+        address: String,
+        name: Option<String>,
+    },
+    Sms {
+        phone: String,
+    },
+    Voice {
+        phone: String,
+    },
+}
+
+/// The messages the notifier knows how to render; each has a template per channel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Message {
+    /// Sent by an operator to check a tenant's delivery path and branding end to end.
+    DeliveryTest { reference: String },
+}
+
+impl Message {
+    pub fn template_name(&self) -> &'static str {
+        match self {
+            Message::DeliveryTest { .. } => "delivery_test",
+        }
+    }
+}
+
+impl EventPayload {
+    pub fn routing_key(&self) -> String {
+        match self {
+            EventPayload::Notification(n) => {
+                let channel = match n.to {
+                    Recipient::Email { .. } => "email",
+                    Recipient::Sms { .. } => "sms",
+                    Recipient::Voice { .. } => "voice",
+                };
+                format!("notification.{channel}")
+            }
+        }
+    }
+}
+
+/// What travels over the queue: the payload plus who, when and which trace caused it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique per event; consumers use it as their idempotency key.
+    pub id: Uuid,
+    pub tenant: Option<TenantSlug>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub occurred_at: OffsetDateTime,
+    /// W3C trace context (`traceparent`, `tracestate`) of the request that caused the event.
+    pub trace_context: BTreeMap<String, String>,
+    pub payload: EventPayload,
+}
+
+impl Event {
+    /// A new event, carrying the trace context of the current span.
+    pub fn new(
+        tenant: Option<TenantSlug>,
+        occurred_at: OffsetDateTime,
+        payload: EventPayload,
+    ) -> Self {
+        Self {
+            id: Uuid::now_v7(),
+            tenant,
+            occurred_at,
+            trace_context: telemetry::current_trace_context(),
+            payload,
+        }
+    }
+}
+
+/// Records `event` in the caller's transaction; it is relayed only if that transaction commits.
+pub async fn write(conn: &mut PgConnection, event: &Event) -> Result<(), sqlx::Error> {
+    let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    sqlx::query(
+        "INSERT INTO platform.outbox (event_id, tenant_slug, routing_key, payload, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(event.id)
+    .bind(event.tenant.as_ref().map(TenantSlug::as_str))
+    .bind(event.payload.routing_key())
+    .bind(payload)
+    .bind(event.occurred_at)
+    .execute(&mut *conn)
+    .await?;
+    // Delivered at commit only, so the relay wakes exactly when there is something to send.
+    sqlx::query("SELECT pg_notify('outbox', '')")
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_through_json() {
+        let event = Event {
+            id: Uuid::nil(),
+            tenant: Some(TenantSlug::parse("de-linde").unwrap()),
+            occurred_at: OffsetDateTime::UNIX_EPOCH,
+            trace_context: BTreeMap::new(),
+            payload: EventPayload::Notification(Notification {
+                to: Recipient::Sms {
+                    phone: "+31612345678".into(),
+                },
+                language: Language::En,
+                message: Message::DeliveryTest {
+                    reference: "r-1".into(),
+                },
+            }),
+        };
+        let json = serde_json::to_string(&event).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
+        assert_eq!(event.payload.routing_key(), "notification.sms");
+    }
+}

@@ -1,0 +1,57 @@
+use std::sync::Arc;
+
+use anyhow::Context;
+use common::config::Config;
+use common::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
+use common::tenancy::TenantDirectory;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::email::Mailer;
+use crate::handler::NotificationHandler;
+use crate::provider::SmsProvider;
+use crate::templates::MessageTemplates;
+
+pub struct Notifier {
+    runner: ConsumerRunner,
+    tenants: TenantDirectory,
+}
+
+impl Notifier {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = common::db::connect(&config.database)
+            .await
+            .context("connecting to PostgreSQL (DATABASE_URL)")?;
+        Self::with_pool(config, db).await
+    }
+
+    pub async fn with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        let tenants = TenantDirectory::load(db.clone()).await?;
+        let handler = NotificationHandler {
+            db,
+            tenants: tenants.clone(),
+            templates: MessageTemplates::new().context("loading message templates")?,
+            mailer: Mailer::new(&config.smtp).context("SMTP settings")?,
+            provider: SmsProvider::new(&config.sms).context("SMS provider settings")?,
+        };
+        let runner = ConsumerRunner {
+            broker: Broker::new(config.amqp.url.clone(), "zorgportaal-notifier"),
+            topology: Topology::new(
+                config.amqp.namespace.clone(),
+                config.amqp.retry_delays.clone(),
+            ),
+            spec: ConsumerSpec::notifier(),
+            handler: Arc::new(handler),
+            prefetch: config.amqp.prefetch,
+            concurrency: config.notifier.concurrency,
+            shutdown_grace: config.notifier.shutdown_grace,
+        };
+        Ok(Self { runner, tenants })
+    }
+
+    pub async fn run_until_stopped(self, stop: CancellationToken) {
+        self.tenants
+            .spawn_refresher(stop.child_token(), std::time::Duration::from_secs(60));
+        self.runner.run(stop).await;
+    }
+}

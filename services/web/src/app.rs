@@ -1,0 +1,89 @@
+//! Build the web service (connect, load tenants, bind the listener), then run it.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use common::config::Config;
+use common::mq::Broker;
+use common::storage::ObjectStore;
+use common::tenancy::TenantDirectory;
+use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
+use poem::Server;
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+
+use crate::assets::Assets;
+use crate::routes::router;
+use crate::state::AppState;
+use crate::views::Views;
+
+/// How often tenants are reloaded even without a change notification.
+const TENANT_SAFETY_RELOAD: Duration = Duration::from_secs(60);
+
+pub struct Application {
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = common::db::connect(&config.database)
+            .await
+            .context("connecting to PostgreSQL (DATABASE_URL)")?;
+        Self::build_with_pool(config, db).await
+    }
+
+    /// Binds `config.web.bind` (port 0 picks a free port; see [`Application::local_addr`]).
+    pub async fn build_with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        let tenants = TenantDirectory::load(db.clone())
+            .await
+            .context("loading tenants (has `zorgctl migrate` run?)")?;
+        let assets = Arc::new(Assets::embedded());
+        let views = Arc::new(Views::new(assets.clone()).context("loading templates")?);
+        let state = AppState {
+            storage: ObjectStore::new(&config.s3),
+            broker: Broker::new(config.amqp.url.clone(), "zorgportaal-web"),
+            config: Arc::new(config),
+            db,
+            tenants,
+            views,
+            assets,
+        };
+        let acceptor = TcpListener::bind(state.config.web.bind)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {} (WEB_BIND)", state.config.web.bind))?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .context("the listener has no socket address")?;
+        Ok(Self {
+            acceptor,
+            addr,
+            state,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `stop` is cancelled; requests in flight then get the grace period to finish.
+    pub async fn run_until_stopped(self, stop: CancellationToken) -> std::io::Result<()> {
+        self.state
+            .tenants
+            .spawn_refresher(stop.child_token(), TENANT_SAFETY_RELOAD);
+        let grace = self.state.config.web.shutdown_grace;
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(router(self.state), stop.cancelled_owned(), Some(grace))
+            .await
+    }
+}

@@ -1,0 +1,130 @@
+//! The one place where an error becomes a response.
+//!
+//! Handlers return [`AppError`] (or any poem error); the request-context middleware hands every
+//! error to [`render`], which picks the page and status. A 500 shows a generic page with the
+//! request id and never the error's text; the text goes to the log under the same id.
+
+use std::sync::Arc;
+
+use common::tenancy::Tenant;
+use poem::http::StatusCode;
+use poem::{error::ResponseError, IntoResponse, Response};
+
+use crate::middleware::RequestContext;
+use crate::views::Views;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("no tenant has this host")]
+    UnknownHost,
+    #[error("tenant {} is suspended", .0.slug)]
+    Suspended(Arc<Tenant>),
+    #[error("bad request: {0}")]
+    BadRequest(&'static str),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Self::Internal(error.into())
+    }
+}
+
+impl ResponseError for AppError {
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound | AppError::UnknownHost => StatusCode::NOT_FOUND,
+            AppError::Suspended(_) | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Only reached if an error escapes the middleware (it should not): say nothing.
+    fn as_response(&self) -> Response {
+        self.status().into_response()
+    }
+}
+
+/// Which page an error shows: a template, its title and text keys.
+struct ErrorPage {
+    template: &'static str,
+    title: &'static str,
+    text: &'static str,
+}
+
+const NOT_FOUND: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-not-found-title",
+    text: "error-not-found-text",
+};
+const UNKNOWN_HOST: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-unknown-host-title",
+    text: "error-unknown-host-text",
+};
+const BAD_REQUEST: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-bad-request-title",
+    text: "error-bad-request-text",
+};
+const METHOD: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-method-title",
+    text: "error-method-text",
+};
+const INTERNAL: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-internal-title",
+    text: "error-internal-text",
+};
+const MAINTENANCE: ErrorPage = ErrorPage {
+    template: "maintenance.html",
+    title: "maintenance-title",
+    text: "maintenance-text",
+};
+
+pub fn render(error: poem::Error, ctx: &RequestContext, views: &Views) -> Response {
+    let (status, page, show_tenant) = match error.downcast_ref::<AppError>() {
+        Some(AppError::UnknownHost) => (StatusCode::NOT_FOUND, UNKNOWN_HOST, false),
+        Some(AppError::Suspended(_)) => (StatusCode::SERVICE_UNAVAILABLE, MAINTENANCE, true),
+        Some(AppError::Internal(inner)) => {
+            tracing::error!(request_id = %ctx.request_id, error = ?inner, "request failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, INTERNAL, true)
+        }
+        Some(AppError::Unavailable(reason)) => {
+            tracing::warn!(request_id = %ctx.request_id, %reason, "service unavailable");
+            (StatusCode::SERVICE_UNAVAILABLE, INTERNAL, true)
+        }
+        _ => match error.status() {
+            StatusCode::NOT_FOUND => (StatusCode::NOT_FOUND, NOT_FOUND, true),
+            StatusCode::METHOD_NOT_ALLOWED => (StatusCode::METHOD_NOT_ALLOWED, METHOD, true),
+            status if status.is_client_error() => (status, BAD_REQUEST, true),
+            status => {
+                tracing::error!(request_id = %ctx.request_id, %error, "request failed");
+                (status, INTERNAL, true)
+            }
+        },
+    };
+    let tenant = if show_tenant {
+        ctx.tenant.as_deref()
+    } else {
+        None
+    };
+    match views.error_page(ctx, tenant, page.template, page.title, page.text) {
+        Ok(html) => {
+            let mut response = html.into_response();
+            response.set_status(status);
+            response
+        }
+        Err(render_error) => {
+            tracing::error!(request_id = %ctx.request_id, error = %render_error, "error page failed to render");
+            status.into_response()
+        }
+    }
+}

@@ -1,0 +1,15 @@
+use minijinja::context;
+use poem::handler;
+use poem::web::{Data, Html};
+
+use crate::error::AppError;
+use crate::middleware::Portal;
+use crate::state::AppState;
+
+/// The portal's start page, branded for its organisation.
+#[handler]
+pub fn page(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
+    state
+        .views
+        .page("start.html", &portal.ctx, &portal.tenant, context! {})
+}

@@ -1,0 +1,66 @@
+use std::sync::Arc;
+
+use anyhow::Context;
+use common::config::Config;
+use common::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
+use sqlx::PgPool;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+use crate::relay::OutboxRelay;
+
+pub struct Worker {
+    config: Arc<Config>,
+    relay: OutboxRelay,
+}
+
+impl Worker {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let db = common::db::connect(&config.database)
+            .await
+            .context("connecting to PostgreSQL (DATABASE_URL)")?;
+        Ok(Self::with_pool(config, db))
+    }
+
+    pub fn with_pool(config: Config, db: PgPool) -> Self {
+        let relay = OutboxRelay {
+            db,
+            broker: Broker::new(config.amqp.url.clone(), "zorgportaal-worker"),
+            topology: Topology::new(
+                config.amqp.namespace.clone(),
+                config.amqp.retry_delays.clone(),
+            ),
+            consumers: ConsumerSpec::all(),
+            batch_size: config.worker.relay_batch_size,
+            poll_interval: config.worker.relay_poll_interval,
+            clock: common::clock::system(),
+        };
+        Self {
+            config: Arc::new(config),
+            relay,
+        }
+    }
+
+    pub fn relay(&self) -> &OutboxRelay {
+        &self.relay
+    }
+
+    /// Runs the relay and every job consumer until `stop` is cancelled and their work is done.
+    pub async fn run_until_stopped(self, stop: CancellationToken) {
+        let mut tasks = JoinSet::new();
+        tasks.spawn(self.relay.clone().run(stop.clone()));
+        for (spec, handler) in crate::jobs::consumers() {
+            let runner = ConsumerRunner {
+                broker: self.relay.broker.clone(),
+                topology: self.relay.topology.clone(),
+                spec,
+                handler,
+                prefetch: self.config.amqp.prefetch,
+                concurrency: usize::from(self.config.amqp.prefetch),
+                shutdown_grace: self.config.worker.shutdown_grace,
+            };
+            tasks.spawn(runner.run(stop.clone()));
+        }
+        while tasks.join_next().await.is_some() {}
+    }
+}

@@ -1,0 +1,156 @@
+//! Moves committed outbox rows to RabbitMQ.
+//!
+//! Each round claims a batch with `FOR UPDATE SKIP LOCKED` (so several workers share the
+//! outbox without publishing a row twice in normal operation), publishes the whole batch with
+//! publisher confirms, and deletes the rows only after every confirm arrived — in the same
+//! transaction that holds the claim. A crash between publish and delete publishes those rows
+//! again; consumers are idempotent by event id. The relay sleeps until `NOTIFY outbox`
+//! (sent at commit by `outbox::write`), with a poll as a safety net.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::clock::SharedClock;
+use common::mq::{headers, Broker, ConsumerSpec, MqError, OutgoingMessage, Publisher, Topology};
+use common::outbox::Event;
+use sqlx::postgres::PgListener;
+use sqlx::PgPool;
+use time::OffsetDateTime;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Broker(#[from] MqError),
+}
+
+#[derive(Clone)]
+pub struct OutboxRelay {
+    pub db: PgPool,
+    pub broker: Broker,
+    pub topology: Topology,
+    /// Declared before publishing, so no event is unroutable because its consumer is not up yet.
+    pub consumers: Vec<ConsumerSpec>,
+    pub batch_size: i64,
+    pub poll_interval: Duration,
+    pub clock: SharedClock,
+}
+
+/// What one round did, for logs and the benchmark.
+#[derive(Debug, Clone, Default)]
+pub struct RelayedBatch {
+    pub count: usize,
+    /// Time from commit (`created_at`) to confirmed publish, per event.
+    pub lags: Vec<Duration>,
+}
+
+#[derive(sqlx::FromRow)]
+struct OutboxRow {
+    seq: i64,
+    event_id: Uuid,
+    routing_key: String,
+    payload: serde_json::Value,
+    tenant_slug: Option<String>,
+    created_at: OffsetDateTime,
+}
+
+impl OutboxRelay {
+    pub async fn run(self, stop: CancellationToken) {
+        let mut backoff = Duration::from_millis(200);
+        while !stop.is_cancelled() {
+            match self.session(&stop).await {
+                Ok(()) => return,
+                Err(error) => {
+                    tracing::warn!(%error, ?backoff, "outbox relay interrupted; reconnecting");
+                }
+            }
+            tokio::select! {
+                () = stop.cancelled() => return,
+                () = tokio::time::sleep(backoff) => {}
+            }
+            backoff = (backoff * 2).min(Duration::from_secs(10));
+        }
+    }
+
+    async fn session(&self, stop: &CancellationToken) -> Result<(), RelayError> {
+        let publisher = Publisher::open(&self.broker, &self.topology, &self.consumers).await?;
+        let mut listener = PgListener::connect_with(&self.db).await?;
+        listener.listen("outbox").await?;
+        tracing::info!("outbox relay running");
+        let result = async {
+            loop {
+                if stop.is_cancelled() {
+                    return Ok(());
+                }
+                let batch = self.relay_batch(&publisher).await?;
+                if batch.count as i64 >= self.batch_size {
+                    continue;
+                }
+                tokio::select! {
+                    () = stop.cancelled() => return Ok(()),
+                    notification = listener.recv() => { notification?; }
+                    () = tokio::time::sleep(self.poll_interval) => {}
+                }
+            }
+        }
+        .await;
+        publisher.close().await;
+        result
+    }
+
+    /// One round: claim, publish with confirms, delete. Returns what was relayed.
+    pub async fn relay_batch(&self, publisher: &Publisher) -> Result<RelayedBatch, RelayError> {
+        let mut tx = self.db.begin().await?;
+        let rows: Vec<OutboxRow> = sqlx::query_as(
+            "SELECT seq, event_id, routing_key, payload, tenant_slug, created_at
+               FROM platform.outbox
+              ORDER BY seq
+              LIMIT $1
+                FOR UPDATE SKIP LOCKED",
+        )
+        .bind(self.batch_size)
+        .fetch_all(&mut *tx)
+        .await?;
+        if rows.is_empty() {
+            tx.commit().await?;
+            return Ok(RelayedBatch::default());
+        }
+        let messages: Vec<OutgoingMessage> = rows.iter().map(outgoing).collect();
+        publisher.publish_batch(&messages).await?;
+        let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
+        sqlx::query("DELETE FROM platform.outbox WHERE seq = ANY($1)")
+            .bind(&seqs)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        let now = self.clock.now();
+        let lags = rows
+            .iter()
+            .map(|r| Duration::try_from(now - r.created_at).unwrap_or_default())
+            .collect();
+        tracing::debug!(count = rows.len(), "relayed outbox batch");
+        Ok(RelayedBatch {
+            count: rows.len(),
+            lags,
+        })
+    }
+}
+
+fn outgoing(row: &OutboxRow) -> OutgoingMessage {
+    let mut message_headers: BTreeMap<String, String> =
+        serde_json::from_value::<Event>(row.payload.clone())
+            .map(|event| event.trace_context)
+            .unwrap_or_default();
+    if let Some(tenant) = &row.tenant_slug {
+        message_headers.insert(headers::TENANT.to_owned(), tenant.clone());
+    }
+    OutgoingMessage {
+        message_id: row.event_id.to_string(),
+        routing_key: row.routing_key.clone(),
+        headers: message_headers,
+        body: row.payload.to_string().into_bytes(),
+    }
+}

@@ -1,0 +1,308 @@
+//! zorgctl: the platform operator's command. Reads the same environment as the services.
+
+use std::io::Write;
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand};
+use common::config::Config;
+use common::i18n::Language;
+use common::mq::{list_parked, replay_parked, Broker, ConsumerSpec, ReplaySelection, Topology};
+use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::tenancy::{self, Color, HostName, NewTenant, TenantSlug, TenantStatus};
+use sqlx::PgPool;
+
+#[derive(Parser)]
+#[command(
+    name = "zorgctl",
+    version,
+    about = "Operate the Zorgportaal platform: tenants, migrations, queues."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations to the platform schema and to every tenant schema.
+    Migrate {
+        /// How many tenant schemas to migrate at the same time.
+        #[arg(long, default_value_t = 8)]
+        concurrency: usize,
+    },
+    /// Create, list, suspend and resume tenants (care organisations).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+    /// Inspect and replay parked messages.
+    #[command(subcommand)]
+    Queue(QueueCommand),
+    /// Send a test message through the whole delivery path of a tenant.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
+}
+
+#[derive(Subcommand)]
+enum TenantCommand {
+    /// Register a tenant, create its schema and apply the tenant migrations.
+    Create(CreateTenant),
+    /// List every tenant with its status and hosts.
+    List,
+    /// Show a maintenance page on the tenant's portal; its data is kept.
+    Suspend { slug: String },
+    /// Open a suspended tenant's portal again.
+    Resume { slug: String },
+}
+
+#[derive(Args)]
+struct CreateTenant {
+    /// Short name: lower-case letters, digits and hyphens (used in hosts and the schema name).
+    slug: String,
+    /// The organisation's name as shown in the portal and in e-mails.
+    #[arg(long)]
+    name: String,
+    /// A host name of the portal; repeat for more. Default: <slug>.<PLATFORM_DOMAIN>.
+    #[arg(long = "host")]
+    hosts: Vec<String>,
+    #[arg(long)]
+    primary_color: Option<String>,
+    #[arg(long)]
+    accent_color: Option<String>,
+    #[arg(long)]
+    welcome_text: Option<String>,
+    #[arg(long)]
+    support_phone: Option<String>,
+    #[arg(long)]
+    support_email: Option<String>,
+    /// Succeed without changes when the tenant already exists.
+    #[arg(long)]
+    if_not_exists: bool,
+}
+
+#[derive(Subcommand)]
+enum QueueCommand {
+    /// List the messages a consumer parked after they failed every retry.
+    Parked {
+        #[arg(long, default_value = "notifier")]
+        consumer: String,
+    },
+    /// Put parked messages back into the consumer's queue, with a fresh retry budget.
+    Replay {
+        /// The message id to replay (see `queue parked`).
+        id: Option<String>,
+        /// Replay every parked message of the consumer.
+        #[arg(long, conflicts_with = "id")]
+        all: bool,
+        #[arg(long, default_value = "notifier")]
+        consumer: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum NotifyCommand {
+    /// Queue a branded test message for one recipient (exactly one of --email, --sms, --voice).
+    Test {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, group = "to")]
+        email: Option<String>,
+        #[arg(long, group = "to")]
+        sms: Option<String>,
+        #[arg(long, group = "to")]
+        voice: Option<String>,
+        #[arg(long, default_value = "nl")]
+        language: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let config = Config::from_process_env()?;
+    match cli.command {
+        Command::Migrate { concurrency } => migrate(&config, concurrency).await,
+        Command::Tenant(command) => tenant(&config, command).await,
+        Command::Queue(command) => queue(&config, command).await,
+        Command::Notify(command) => notify(&config, command).await,
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<PgPool> {
+    common::db::connect(&config.database)
+        .await
+        .context("connecting to PostgreSQL (DATABASE_URL)")
+}
+
+async fn migrate(config: &Config, concurrency: usize) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let report = common::db::migrate_all(&db, concurrency, |done, total| {
+        if done == total || done % 50 == 0 {
+            eprint!("\rmigrated {done}/{total} tenant schemas");
+            let _ = std::io::stderr().flush();
+            if done == total {
+                eprintln!();
+            }
+        }
+    })
+    .await?;
+    println!(
+        "migrate: {} tenant schemas checked, {} migrations applied, in {:.2} s",
+        report.tenants,
+        report.migrations_applied,
+        report.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    match command {
+        TenantCommand::Create(args) => {
+            let slug = TenantSlug::parse(&args.slug)?;
+            let raw_hosts = if args.hosts.is_empty() {
+                vec![format!("{slug}.{}", config.web.platform_domain)]
+            } else {
+                args.hosts
+            };
+            let new = NewTenant {
+                hosts: raw_hosts
+                    .iter()
+                    .map(|h| HostName::parse(h))
+                    .collect::<Result<_, _>>()?,
+                primary_color: args
+                    .primary_color
+                    .as_deref()
+                    .map(Color::parse)
+                    .transpose()?,
+                accent_color: args.accent_color.as_deref().map(Color::parse).transpose()?,
+                display_name: args.name,
+                welcome_text: args.welcome_text,
+                support_phone: args.support_phone,
+                support_email: args.support_email,
+                slug,
+            };
+            match tenancy::create_tenant(&db, &new).await {
+                Ok(tenant) => println!(
+                    "created tenant {} on {}",
+                    tenant.slug,
+                    tenant.hosts.join(", ")
+                ),
+                Err(tenancy::TenancyError::AlreadyExists(slug)) if args.if_not_exists => {
+                    println!("tenant {slug} already exists; nothing changed");
+                }
+                Err(error) => return Err(error.into()),
+            }
+        }
+        TenantCommand::List => {
+            for tenant in tenancy::list_tenants(&db).await? {
+                let status = match tenant.status {
+                    TenantStatus::Active => "active",
+                    TenantStatus::Suspended => "suspended",
+                };
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    tenant.slug,
+                    status,
+                    tenant.display_name,
+                    tenant.hosts.join(",")
+                );
+            }
+        }
+        TenantCommand::Suspend { slug } => {
+            tenancy::set_tenant_status(&db, &TenantSlug::parse(&slug)?, TenantStatus::Suspended)
+                .await?;
+            println!("tenant {slug} suspended: its portal shows the maintenance page");
+        }
+        TenantCommand::Resume { slug } => {
+            tenancy::set_tenant_status(&db, &TenantSlug::parse(&slug)?, TenantStatus::Active)
+                .await?;
+            println!("tenant {slug} resumed");
+        }
+    }
+    Ok(())
+}
+
+fn consumer_spec(name: &str) -> anyhow::Result<ConsumerSpec> {
+    ConsumerSpec::all()
+        .into_iter()
+        .find(|spec| spec.name == name)
+        .with_context(|| format!("no consumer named {name}"))
+}
+
+async fn queue(config: &Config, command: QueueCommand) -> anyhow::Result<()> {
+    let broker = Broker::new(config.amqp.url.clone(), "zorgctl");
+    let topology = Topology::new(
+        config.amqp.namespace.clone(),
+        config.amqp.retry_delays.clone(),
+    );
+    match command {
+        QueueCommand::Parked { consumer } => {
+            let spec = consumer_spec(&consumer)?;
+            let parked = list_parked(&broker, &topology, &spec).await?;
+            println!("{} parked message(s) for {consumer}", parked.len());
+            for message in parked {
+                println!(
+                    "{}\t{}\tattempts={}\t{}",
+                    message.message_id, message.routing_key, message.attempts, message.last_error
+                );
+            }
+        }
+        QueueCommand::Replay { id, all, consumer } => {
+            let spec = consumer_spec(&consumer)?;
+            let selection = match (id, all) {
+                (Some(id), false) => ReplaySelection::One(id),
+                (None, true) => ReplaySelection::All,
+                _ => bail!("name a message id, or --all"),
+            };
+            let count = replay_parked(&broker, &topology, &spec, &selection).await?;
+            println!(
+                "replayed {count} message(s) into {}",
+                topology.queue(&consumer)
+            );
+        }
+    }
+    Ok(())
+}
+
+async fn notify(config: &Config, command: NotifyCommand) -> anyhow::Result<()> {
+    let NotifyCommand::Test {
+        tenant,
+        email,
+        sms,
+        voice,
+        language,
+    } = command;
+    let db = connect(config).await?;
+    let slug = TenantSlug::parse(&tenant)?;
+    tenancy::find_tenant(&db, &slug).await?;
+    let language = Language::parse(&language).context("language must be nl or en")?;
+    let to = match (email, sms, voice) {
+        (Some(address), None, None) => Recipient::Email {
+            address,
+            name: None,
+        },
+        (None, Some(phone), None) => Recipient::Sms { phone },
+        (None, None, Some(phone)) => Recipient::Voice { phone },
+        _ => bail!("give exactly one of --email, --sms or --voice"),
+    };
+    let clock = common::clock::system();
+    let mut event = Event::new(
+        Some(slug.clone()),
+        clock.now(),
+        EventPayload::Notification(Notification {
+            to,
+            language,
+            message: Message::DeliveryTest {
+                reference: String::new(),
+            },
+        }),
+    );
+    let EventPayload::Notification(notification) = &mut event.payload;
+    notification.message = Message::DeliveryTest {
+        reference: event.id.to_string(),
+    };
+    let mut tx = tenancy::begin_tenant(&db, &slug).await?;
+    outbox::write(tx.conn(), &event).await?;
+    tx.commit().await?;
+    println!("queued test message {}", event.id);
+    Ok(())
+}
