@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use lapin::options::{BasicAckOptions, BasicGetOptions};
+use lapin::options::{BasicAckOptions, BasicGetOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
 
 use super::publisher::{send_to_queue, OutgoingMessage, Publisher};
 use super::topology::{ConsumerSpec, Topology};
@@ -61,11 +62,27 @@ pub async fn replay_parked(
     let resend = Publisher::on_connection(&connection).await?;
     let queue = topology.parking_queue(&consumer.name);
     let main = topology.queue(&consumer.name);
-    let mut replayed = 0;
-    while let Some(message) = channel
-        .basic_get(queue.clone().into(), BasicGetOptions { no_ack: false })
+    // Only what is parked now: a replayed message that fails again is parked again, and must
+    // not be picked up by this same replay.
+    let parked_now = channel
+        .queue_declare(
+            queue.clone().into(),
+            QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            FieldTable::default(),
+        )
         .await?
-    {
+        .message_count();
+    let mut replayed = 0;
+    for _ in 0..parked_now {
+        let Some(message) = channel
+            .basic_get(queue.clone().into(), BasicGetOptions { no_ack: false })
+            .await?
+        else {
+            break;
+        };
         let parked = parked_message(&message.delivery);
         let chosen = match selection {
             ReplaySelection::All => true,

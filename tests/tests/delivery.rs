@@ -1,0 +1,210 @@
+//! Outbox → RabbitMQ → notifier → mail catcher / SMS provider: exactly once, only on commit.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::i18n::Language;
+use common::mq::{OutgoingMessage, Publisher};
+use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::tenancy::{begin_tenant, Tenant};
+use zorgportaal_tests::{eventually, TestPlatform};
+
+fn notification(tenant: &Tenant, to: Recipient, language: Language) -> Event {
+    Event::new(
+        Some(tenant.slug.clone()),
+        time::OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000),
+        EventPayload::Notification(Notification {
+            to,
+            language,
+            message: Message::DeliveryTest {
+                reference: "ref-42".into(),
+            },
+        }),
+    )
+}
+
+async fn commit_event(platform: &TestPlatform, tenant: &Tenant, event: &Event) {
+    let mut tx = begin_tenant(&platform.db, &tenant.slug).await.unwrap();
+    outbox::write(tx.conn(), event).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_committed_event_sends_exactly_one_branded_email_even_when_published_twice() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep De Linde", "#1d4f91")
+        .await;
+    let address = platform.unique_email("ans");
+    let event = notification(
+        &tenant,
+        Recipient::Email {
+            address: address.clone(),
+            name: Some("Ans de Vries".into()),
+        },
+        Language::Nl,
+    );
+    commit_event(&platform, &tenant, &event).await;
+
+    let mails = platform
+        .mail
+        .wait_for(&address, 1, Duration::from_secs(20))
+        .await;
+    let mail = &mails[0];
+    assert_eq!(mail.subject, "Testbericht van Zorggroep De Linde");
+    let html = mail.html.as_deref().unwrap();
+    assert!(html.contains("#1d4f91"), "branded with the tenant colour");
+    assert!(html.contains("Beste Ans de Vries,"));
+    assert!(mail.text.as_deref().unwrap().contains("Kenmerk: ref-42"));
+    assert_eq!(
+        mail.message_id(),
+        Some(format!("<{}@zorgportaal>", event.id).as_str())
+    );
+    platform.wait_for_empty_outbox(Duration::from_secs(5)).await;
+
+    // The relay crashed after publishing but before deleting the row: the same event again.
+    let publisher = Publisher::open(&platform.broker(), &platform.topology(), &[])
+        .await
+        .unwrap();
+    publisher
+        .publish_batch(&[OutgoingMessage {
+            message_id: event.id.to_string(),
+            routing_key: event.payload.routing_key(),
+            headers: BTreeMap::new(),
+            body: serde_json::to_vec(&event).unwrap(),
+        }])
+        .await
+        .unwrap();
+    publisher.close().await;
+    // Give the duplicate time to be consumed, then check it sent nothing.
+    let processed = eventually(Duration::from_secs(10), "duplicate consumed", || async {
+        let depth = queue_depth(&platform).await;
+        (depth == 0).then_some(())
+    })
+    .await;
+    let () = processed;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        platform.mail.to(&address).await.len(),
+        1,
+        "the redelivered event sent again"
+    );
+    platform.mail.delete(&mails).await;
+    platform.finish().await;
+}
+
+async fn queue_depth(platform: &TestPlatform) -> u32 {
+    let connection = platform.broker().connect().await.unwrap();
+    let channel = connection.create_channel().await.unwrap();
+    let queue = channel
+        .queue_declare(
+            platform.topology().queue("notifier").into(),
+            lapin::options::QueueDeclareOptions {
+                passive: true,
+                ..Default::default()
+            },
+            lapin::types::FieldTable::default(),
+        )
+        .await
+        .unwrap();
+    let _ = connection.close(200, "".into()).await;
+    queue.message_count()
+}
+
+#[tokio::test]
+async fn an_event_in_a_rolled_back_transaction_sends_nothing() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Terug", "#335577").await;
+    let rolled_back = platform.unique_email("rolled-back");
+    let committed = platform.unique_email("committed");
+
+    let mut tx = begin_tenant(&platform.db, &tenant.slug).await.unwrap();
+    let event = notification(
+        &tenant,
+        Recipient::Email {
+            address: rolled_back.clone(),
+            name: None,
+        },
+        Language::Nl,
+    );
+    outbox::write(tx.conn(), &event).await.unwrap();
+    tx.rollback().await.unwrap();
+    // A later committed event proves the pipeline ran past the rolled-back one.
+    commit_event(
+        &platform,
+        &tenant,
+        &notification(
+            &tenant,
+            Recipient::Email {
+                address: committed.clone(),
+                name: None,
+            },
+            Language::En,
+        ),
+    )
+    .await;
+    let mails = platform
+        .mail
+        .wait_for(&committed, 1, Duration::from_secs(20))
+        .await;
+    assert_eq!(mails[0].subject, "Test message from Zorggroep Terug");
+    assert!(platform.mail.to(&rolled_back).await.is_empty());
+    assert_eq!(platform.outbox_len().await, 0);
+    platform.mail.delete(&mails).await;
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn sms_and_voice_go_to_the_provider_in_its_request_shape_and_are_retried() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Bel", "#1d4f91").await;
+    // The provider is down for the first two requests: the notifier retries.
+    platform.sms.fail_next(2);
+    let sms = notification(
+        &tenant,
+        Recipient::Sms {
+            phone: "+31612345678".into(),
+        },
+        Language::Nl,
+    );
+    let voice = notification(
+        &tenant,
+        Recipient::Voice {
+            phone: "+31201234567".into(),
+        },
+        Language::En,
+    );
+    commit_event(&platform, &tenant, &sms).await;
+    commit_event(&platform, &tenant, &voice).await;
+
+    let requests = eventually(Duration::from_secs(20), "two provider requests", || async {
+        let requests = platform.sms.requests();
+        (requests.len() >= 2).then_some(requests)
+    })
+    .await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(platform.sms.requests().len(), 2, "each message sent once");
+    let by_kind = |kind: &str| requests.iter().find(|r| r.kind == kind).unwrap().clone();
+
+    let text = by_kind("messages");
+    assert_eq!(
+        text.authorization.as_deref(),
+        Some("AccessKey dev-access-key")
+    );
+    assert_eq!(text.body["recipients"], serde_json::json!(["+31612345678"]));
+    assert_eq!(text.body["reference"], sms.id.to_string());
+    assert_eq!(
+        text.body["body"],
+        "Testbericht van Zorggroep Bel. Kenmerk: ref-42"
+    );
+
+    let call = by_kind("voicemessages");
+    assert_eq!(call.body["recipients"], serde_json::json!(["+31201234567"]));
+    assert_eq!(call.body["language"], "en-gb");
+    assert_eq!(call.body["reference"], voice.id.to_string());
+    assert!(call.body["body"]
+        .as_str()
+        .unwrap()
+        .contains("Zorggroep Bel"));
+    platform.finish().await;
+}
