@@ -55,17 +55,9 @@ ALL_SERVICES=(postgres rabbitmq garage maildev)
 say() { printf '%-9s %s\n' "$1:" "$2"; }
 die() { printf '%-9s ERROR: %s\n' "$1:" "$2" >&2; exit 1; }
 
-# Export each KEY=value from infra/dev.env unless KEY is already set.
-load_env() {
-  local file="$SCRIPT_DIR/dev.env" line key
-  [[ -f $file ]] || die env "missing $file"
-  while IFS= read -r line || [[ -n $line ]]; do
-    [[ $line =~ ^[[:space:]]*(#|$) ]] && continue
-    key="${line%%=*}"
-    [[ $key =~ ^[A-Z_][A-Z0-9_]*$ ]] || die env "bad line in $file: $line"
-    if [[ -z ${!key+x} ]]; then export "$key=${line#*=}"; fi
-  done <"$file"
-}
+# load_env: infra/dev.env for every setting the environment does not give.
+# shellcheck source=infra/env.sh
+. "$SCRIPT_DIR/env.sh"
 
 as_root() {
   if [[ $EUID -eq 0 ]]; then "$@"

@@ -66,9 +66,13 @@ async fn failures_are_retried_with_growing_delays_then_parked_and_replayed() {
     };
     let running = tokio::spawn(runner.run(stop.clone()));
 
-    let publisher = Publisher::open(&platform.broker(), &platform.topology(), &[spec.clone()])
-        .await
-        .unwrap();
+    let publisher = Publisher::open(
+        &platform.broker(),
+        &platform.topology(),
+        std::slice::from_ref(&spec),
+    )
+    .await
+    .unwrap();
     publisher
         .publish_batch(&[message("m-transient")])
         .await

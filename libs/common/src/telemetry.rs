@@ -117,5 +117,5 @@ pub fn current_trace_context() -> BTreeMap<String, String> {
 /// Makes `span` a child of the trace described by `trace_context` (from headers or an event).
 pub fn set_parent(span: &tracing::Span, trace_context: &BTreeMap<String, String>) {
     let parent = TraceContextPropagator::new().extract(&MapExtractor(trace_context));
-    let _ = span.set_parent(parent);
+    span.set_parent(parent);
 }
