@@ -10,7 +10,7 @@ pub mod sms;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Once};
+use std::sync::Once;
 use std::time::{Duration, Instant};
 
 use common::config::{Config, Env};
@@ -40,6 +40,12 @@ impl Services {
         web: true,
         worker: true,
         notifier: true,
+    };
+    /// Only the web service: for tests of pages.
+    pub const WEB: Self = Self {
+        web: true,
+        worker: false,
+        notifier: false,
     };
     pub const NONE: Self = Self {
         web: false,
@@ -383,8 +389,35 @@ where
     }
 }
 
-/// Shared handle type for values a test's fake handler updates.
-pub type Shared<T> = Arc<std::sync::Mutex<T>>;
+/// The first `href` in `html` that starts with `prefix`, unescaped.
+pub fn linked_href(html: &str, prefix: &str) -> Option<String> {
+    html.split("href=\"")
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap_or_default()
+                .replace("&#x2f;", "/")
+        })
+        .find(|href| href.starts_with(prefix))
+}
+
+impl TestPlatform {
+    /// Waits until the parking queue of `spec` holds exactly `count` messages; returns them.
+    pub async fn wait_for_parked(
+        &self,
+        spec: &ConsumerSpec,
+        count: usize,
+    ) -> Vec<common::mq::ParkedMessage> {
+        eventually(Duration::from_secs(20), "parked messages", || async {
+            let parked = list_parked(&self.broker(), &self.topology(), spec)
+                .await
+                .ok()?;
+            (parked.len() == count).then_some(parked)
+        })
+        .await
+    }
+}
 
 /// A workspace binary (built by `cargo build --workspace --bins`) next to the test executable.
 pub fn binary(name: &str) -> std::path::PathBuf {

@@ -2,7 +2,7 @@
 
 use common::tenancy::{self, TenantStatus};
 use std::time::Duration;
-use zorgportaal_tests::{eventually, Services, TestPlatform};
+use zorgportaal_tests::{eventually, linked_href, Services, TestPlatform};
 
 #[tokio::test]
 async fn two_tenants_each_render_their_own_name_and_colours() {
@@ -31,16 +31,7 @@ async fn two_tenants_each_render_their_own_name_and_colours() {
         );
         assert!(html.contains("lang=\"nl\""));
 
-        let theme_href = html
-            .split("href=\"")
-            .map(|s| {
-                s.split('"')
-                    .next()
-                    .unwrap_or_default()
-                    .replace("&#x2f;", "/")
-            })
-            .find(|href| href.starts_with("/theme.css"))
-            .expect("page links its theme");
+        let theme_href = linked_href(&html, "/theme.css").expect("page links its theme");
         let css = platform.get(&tenant.hosts[0], &theme_href).await.unwrap();
         assert_eq!(
             css.headers()["cache-control"],
@@ -196,16 +187,7 @@ async fn static_assets_have_content_hashed_names_and_long_lived_caching() {
         .text()
         .await
         .unwrap();
-    let css_href = html
-        .split("href=\"")
-        .map(|s| {
-            s.split('"')
-                .next()
-                .unwrap_or_default()
-                .replace("&#x2f;", "/")
-        })
-        .find(|href| href.starts_with("/static/app."))
-        .expect("app.css linked");
+    let css_href = linked_href(&html, "/static/app.").expect("app.css linked");
     assert!(css_href.ends_with(".css") && css_href.len() > "/static/app..css".len() + 8);
     let response = platform.get(&tenant.hosts[0], &css_href).await.unwrap();
     assert_eq!(response.status(), 200);

@@ -202,14 +202,7 @@ async fn failures_are_retried_with_growing_delays_then_parked_and_replayed() {
         .unwrap(),
         1
     );
-    eventually(Duration::from_secs(10), "the queue to drain", || async {
-        list_parked(&platform.broker(), &platform.topology(), &spec)
-            .await
-            .ok()
-            .filter(|p| p.is_empty())
-            .map(|_| ())
-    })
-    .await;
+    platform.wait_for_parked(&spec, 0).await;
 
     publisher.close().await;
     stop.cancel();

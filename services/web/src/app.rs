@@ -10,12 +10,12 @@ use common::mq::Broker;
 use common::storage::ObjectStore;
 use common::tenancy::TenantDirectory;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
-use poem::Server;
+use poem::{Route, Server};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::assets::Assets;
-use crate::routes::router;
+use crate::routes;
 use crate::state::AppState;
 use crate::views::Views;
 
@@ -78,12 +78,25 @@ impl Application {
 
     /// Serves until `stop` is cancelled; requests in flight then get the grace period to finish.
     pub async fn run_until_stopped(self, stop: CancellationToken) -> std::io::Result<()> {
+        self.run_routes_until_stopped(routes::portal(), stop).await
+    }
+
+    /// Serves `routes` (the portal's, or more) behind the portal's middleware.
+    pub async fn run_routes_until_stopped(
+        self,
+        routes: Route,
+        stop: CancellationToken,
+    ) -> std::io::Result<()> {
         self.state
             .tenants
             .spawn_refresher(stop.child_token(), TENANT_SAFETY_RELOAD);
         let grace = self.state.config.web.shutdown_grace;
         Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(router(self.state), stop.cancelled_owned(), Some(grace))
+            .run_with_graceful_shutdown(
+                routes::serve(routes, self.state),
+                stop.cancelled_owned(),
+                Some(grace),
+            )
             .await
     }
 }

@@ -39,6 +39,28 @@ pub struct Incoming {
     pub body: Vec<u8>,
 }
 
+impl Incoming {
+    pub(crate) fn from_delivery(delivery: &Delivery) -> Self {
+        let (headers, attempt) = headers_of(&delivery.properties);
+        Self {
+            message_id: delivery
+                .properties
+                .message_id()
+                .as_ref()
+                .map(|id| id.as_str().to_owned())
+                .unwrap_or_default(),
+            // After a retry the message comes back by queue name; its own key travels in a header.
+            routing_key: headers
+                .get(headers::ORIGINAL_ROUTING_KEY)
+                .cloned()
+                .unwrap_or_else(|| delivery.routing_key.as_str().to_owned()),
+            attempt,
+            headers,
+            body: delivery.data.clone(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum HandlerError {
     /// Might work later (a provider is down, a database hiccup): retried with back-off.
@@ -170,23 +192,8 @@ struct Work {
 
 impl Work {
     async fn process(self, delivery: Delivery) {
-        let (headers, attempt) = headers_of(&delivery.properties);
-        let message = Incoming {
-            message_id: delivery
-                .properties
-                .message_id()
-                .as_ref()
-                .map(|id| id.as_str().to_owned())
-                .unwrap_or_default(),
-            // After a retry the message comes back by queue name; its own key travels in a header.
-            routing_key: headers
-                .get(headers::ORIGINAL_ROUTING_KEY)
-                .cloned()
-                .unwrap_or_else(|| delivery.routing_key.as_str().to_owned()),
-            attempt,
-            headers,
-            body: delivery.data.clone(),
-        };
+        let message = Incoming::from_delivery(&delivery);
+        let attempt = message.attempt;
         let span = tracing::info_span!(
             "consume",
             consumer = %self.consumer,

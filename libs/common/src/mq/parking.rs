@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use lapin::options::{BasicAckOptions, BasicGetOptions, QueueDeclareOptions};
 use lapin::types::FieldTable;
 
+use super::consumer::Incoming;
 use super::publisher::{send_to_queue, OutgoingMessage, Publisher};
 use super::topology::{ConsumerSpec, Topology};
-use super::{headers, headers_of, Broker, MqError};
+use super::{headers, Broker, MqError};
 
 #[derive(Debug, Clone)]
 pub struct ParkedMessage {
@@ -112,24 +113,17 @@ pub async fn replay_parked(
 }
 
 fn parked_message(delivery: &lapin::message::Delivery) -> ParkedMessage {
-    let (headers, attempts) = headers_of(&delivery.properties);
+    let message = Incoming::from_delivery(delivery);
     ParkedMessage {
-        message_id: delivery
-            .properties
-            .message_id()
-            .as_ref()
-            .map(|id| id.as_str().to_owned())
-            .unwrap_or_default(),
-        routing_key: headers
-            .get(headers::ORIGINAL_ROUTING_KEY)
-            .cloned()
-            .unwrap_or_else(|| delivery.routing_key.as_str().to_owned()),
-        attempts,
-        last_error: headers
+        last_error: message
+            .headers
             .get(headers::LAST_ERROR)
             .cloned()
             .unwrap_or_default(),
-        headers,
-        body: delivery.data.clone(),
+        message_id: message.message_id,
+        routing_key: message.routing_key,
+        attempts: message.attempt,
+        headers: message.headers,
+        body: message.body,
     }
 }

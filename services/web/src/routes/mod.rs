@@ -10,7 +10,7 @@ use poem::{get, Endpoint, EndpointExt, Route};
 use crate::middleware::{request_context, security_headers};
 use crate::state::AppState;
 
-pub fn router(state: AppState) -> impl Endpoint {
+pub fn portal() -> Route {
     Route::new()
         .at("/healthz", get(health::live))
         .at("/readyz", get(health::ready))
@@ -18,6 +18,11 @@ pub fn router(state: AppState) -> impl Endpoint {
         .at("/", get(start::page))
         .at("/theme.css", get(theme::stylesheet))
         .at("/branding/logo", get(theme::logo))
+}
+
+/// `routes` behind the portal's middleware, with the shared state.
+pub fn serve(routes: Route, state: AppState) -> impl Endpoint {
+    routes
         .around(request_context)
         .around(security_headers)
         .data(state)

@@ -1,0 +1,218 @@
+//! Requests per second and latency, all measured with the same load generator (wrk).
+
+use std::net::SocketAddr;
+use std::process::Command;
+
+use anyhow::{bail, Context};
+use common::tenancy::begin_tenant;
+use poem::listener::{Acceptor, Listener, TcpListener};
+use poem::web::Data;
+use poem::{get, handler, EndpointExt, Route, Server};
+use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
+use web::error::AppError;
+use web::middleware::Portal;
+use web::state::AppState;
+
+use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};
+
+struct Figures {
+    requests_per_second: f64,
+    p50_ms: f64,
+    p99_ms: f64,
+}
+
+#[handler]
+fn hello() -> &'static str {
+    "hello"
+}
+
+/// The baseline for a page that reads one tenant row: the same query, schema-qualified,
+/// straight on the pool, without tenant resolution, tenant transaction or page middleware.
+#[handler]
+async fn one_query(db: Data<&PgPool>) -> Result<String, AppError> {
+    sqlx::query_scalar::<_, String>(
+        "SELECT value #>> '{}' FROM tenant_demo.settings WHERE key = 'owner'",
+    )
+    .fetch_one(*db)
+    .await
+    .map_err(AppError::internal)
+}
+
+/// A portal page that reads one tenant table inside a tenant transaction.
+#[handler]
+async fn tenant_read(portal: Portal, state: Data<&AppState>) -> Result<String, AppError> {
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
+        .await
+        .map_err(AppError::internal)?;
+    let owner: String =
+        sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
+            .fetch_one(tx.conn())
+            .await
+            .map_err(AppError::internal)?;
+    tx.commit().await.map_err(AppError::internal)?;
+    Ok(owner)
+}
+
+async fn serve(
+    app: impl poem::Endpoint + 'static,
+    stop: CancellationToken,
+) -> anyhow::Result<SocketAddr> {
+    let acceptor = TcpListener::bind("127.0.0.1:0").into_acceptor().await?;
+    let addr = context_err(
+        acceptor.local_addr()[0].as_socket_addr().copied(),
+        "address",
+    )?;
+    tokio::spawn(
+        Server::new_with_acceptor(acceptor).run_with_graceful_shutdown(
+            app,
+            stop.cancelled_owned(),
+            None,
+        ),
+    );
+    Ok(addr)
+}
+
+fn parse_millis(value: &str) -> Option<f64> {
+    let value = value.trim();
+    if let Some(us) = value.strip_suffix("us") {
+        us.parse::<f64>().ok().map(|v| v / 1000.0)
+    } else if let Some(ms) = value.strip_suffix("ms") {
+        ms.parse().ok()
+    } else if let Some(s) = value.strip_suffix('s') {
+        s.parse::<f64>().ok().map(|v| v * 1000.0)
+    } else {
+        None
+    }
+}
+
+fn wrk(
+    url: &str,
+    host: Option<&str>,
+    script: Option<&str>,
+    seconds: u64,
+) -> anyhow::Result<Figures> {
+    let mut command = Command::new("wrk");
+    command.args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency"]);
+    if let Some(host) = host {
+        command.args(["-H", &format!("Host: {host}")]);
+    }
+    if let Some(script) = script {
+        command.args(["-s", script]);
+    }
+    let output = command
+        .arg(url)
+        .output()
+        .context("running wrk (apt-get install wrk)")?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || text.contains("Non-2xx") {
+        bail!("wrk against {url} failed or saw errors:\n{text}");
+    }
+    let field = |prefix: &str| {
+        text.lines().find_map(|l| {
+            l.trim()
+                .strip_prefix(prefix)
+                .map(|rest| rest.trim().to_owned())
+        })
+    };
+    Ok(Figures {
+        requests_per_second: context_err(
+            field("Requests/sec:").and_then(|v| v.parse().ok()),
+            "Requests/sec",
+        )?,
+        p50_ms: context_err(field("50%").and_then(|v| parse_millis(&v)), "p50")?,
+        p99_ms: context_err(field("99%").and_then(|v| parse_millis(&v)), "p99")?,
+    })
+}
+
+fn row(name: &str, figures: &Figures, baseline: Option<(&Figures, f64)>) {
+    let versus = match baseline {
+        Some((base, target)) => {
+            let ratio = figures.requests_per_second / base.requests_per_second;
+            format!(
+                "{:>5.0}% of baseline (target >= {:.0}%: {})",
+                ratio * 100.0,
+                target * 100.0,
+                check(ratio >= target)
+            )
+        }
+        None => "baseline".to_owned(),
+    };
+    println!(
+        "  {name:<44} {:>9.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  {versus}",
+        figures.requests_per_second, figures.p50_ms, figures.p99_ms
+    );
+}
+
+pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
+    let stop = CancellationToken::new();
+    let bare = serve(Route::new().at("/", get(hello)), stop.clone()).await?;
+    let bare_query = serve(
+        Route::new().at("/", get(one_query)).data(bench.db.clone()),
+        stop.clone(),
+    )
+    .await?;
+    let app = web::Application::build_with_pool(bench.config.clone(), bench.db.clone()).await?;
+    let portal = app.local_addr();
+    let routes = web::routes::portal().at("/bench/tenant-read", get(tenant_read));
+    tokio::spawn(app.run_routes_until_stopped(routes, stop.clone()));
+
+    let script =
+        std::env::temp_dir().join(format!("zorgportaal-rotate-{}.lua", std::process::id()));
+    std::fs::write(
+        &script,
+        format!(
+            "local i = 0\nrequest = function()\n  i = (i % {n}) + 1\n  return wrk.format(\"GET\", \"/bench/tenant-read\", {{ [\"Host\"] = string.format(\"b%04d.bench.localhost\", i) }})\nend\n",
+            n = bench.tenants
+        ),
+    )?;
+    let script_path = script.to_string_lossy().into_owned();
+    // Every tenant answers before the clock starts.
+    let check_host = tenant_host(bench.tenants);
+    let probe = reqwest::Client::new()
+        .get(format!("http://{portal}/bench/tenant-read"))
+        .header("Host", &check_host)
+        .send()
+        .await?;
+    if !probe.status().is_success() {
+        bail!("{check_host} does not answer: {}", probe.status());
+    }
+
+    println!("HTTP (requests per second, latency)");
+    let hello_figures = wrk(&format!("http://{bare}/"), None, None, seconds)?;
+    row("bare poem hello-world", &hello_figures, None);
+    let start = wrk(&format!("http://{portal}/"), Some(DEMO_HOST), None, seconds)?;
+    row(
+        "branded start page (tenant from cache)",
+        &start,
+        Some((&hello_figures, 0.5)),
+    );
+    let query_figures = wrk(&format!("http://{bare_query}/"), None, None, seconds)?;
+    row("bare one-query endpoint", &query_figures, None);
+    let tenant_page = wrk(
+        &format!("http://{portal}/bench/tenant-read"),
+        Some(DEMO_HOST),
+        None,
+        seconds,
+    )?;
+    row(
+        "page reading a tenant table (tenant tx)",
+        &tenant_page,
+        Some((&query_figures, 0.5)),
+    );
+    let rotating = wrk(
+        &format!("http://{portal}/"),
+        None,
+        Some(&script_path),
+        seconds,
+    )?;
+    row(
+        &format!("same page rotating over {} tenants", bench.tenants),
+        &rotating,
+        Some((&tenant_page, 0.6)),
+    );
+    println!();
+    let _ = std::fs::remove_file(&script);
+    stop.cancel();
+    Ok(())
+}

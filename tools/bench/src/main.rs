@@ -1,0 +1,60 @@
+//! The benchmark command (`bin/bench`). Every figure is printed next to a baseline measured in
+//! the same run on the same machine, because machines are shared and absolute numbers drift.
+//! It creates its own databases and queues and removes them afterwards.
+
+mod http;
+mod queue;
+mod setup;
+
+use anyhow::Context;
+use common::config::{Config, Env};
+
+/// Seconds per HTTP measurement (`BENCH_SECONDS`).
+fn seconds() -> u64 {
+    std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let config = Config::from_env(&Env::from_map(
+        std::env::vars()
+            .chain([
+                ("RUST_LOG".to_owned(), "error".to_owned()),
+                ("WEB_BIND".to_owned(), "127.0.0.1:0".to_owned()),
+            ])
+            .collect(),
+    ))?;
+    println!(
+        "Zorgportaal benchmark ({} s per HTTP measurement, wrk -t2 -c32)\n",
+        seconds()
+    );
+
+    let migrate = setup::migrate_figures(&config)
+        .await
+        .context("migrate benchmark")?;
+    println!("migrate");
+    for figure in &migrate {
+        println!("  {figure}");
+    }
+
+    let bench = setup::BenchDatabase::create(&config, 1_000).await?;
+    let result = async {
+        http::run(&bench, seconds())
+            .await
+            .context("HTTP benchmark")?;
+        queue::relay_throughput(&bench)
+            .await
+            .context("relay benchmark")?;
+        queue::relay_lag(&bench).await.context("lag benchmark")?;
+        queue::emails_end_to_end(&bench, 10_000)
+            .await
+            .context("e-mail benchmark")?;
+        anyhow::Ok(())
+    }
+    .await;
+    bench.drop_database().await;
+    result
+}

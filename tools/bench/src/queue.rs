@@ -1,0 +1,289 @@
+//! The outbox relay and the whole notification path, measured against the real broker and
+//! mail catcher.
+
+use std::time::{Duration, Instant};
+
+use anyhow::bail;
+use common::clock::{self, SharedClock};
+use common::i18n::Language;
+use common::mq::{Broker, ConsumerSpec, Publisher, Topology};
+use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::tenancy::{begin_tenant, TenantSlug};
+use futures::StreamExt;
+use lapin::options::{
+    BasicAckOptions, BasicConsumeOptions, ExchangeDeleteOptions, QueueDeleteOptions,
+};
+use lapin::types::FieldTable;
+use tokio_util::sync::CancellationToken;
+use uuid::Uuid;
+use worker::relay::OutboxRelay;
+
+use crate::setup::{check, BenchDatabase};
+
+const SINK: &str = "sink";
+
+fn namespace() -> String {
+    format!("bench{}", &Uuid::new_v4().simple().to_string()[..8])
+}
+
+fn event(clock: &SharedClock, address: String) -> anyhow::Result<Event> {
+    Ok(Event::new(
+        Some(TenantSlug::parse("demo")?),
+        clock.now(),
+        EventPayload::Notification(Notification {
+            to: Recipient::Email {
+                address,
+                name: None,
+            },
+            language: Language::Nl,
+            message: Message::DeliveryTest {
+                reference: "bench".into(),
+            },
+        }),
+    ))
+}
+
+fn relay(bench: &BenchDatabase, topology: &Topology) -> OutboxRelay {
+    OutboxRelay {
+        db: bench.db.clone(),
+        broker: Broker::new(bench.config.amqp.url.clone(), "zorgportaal-bench"),
+        topology: topology.clone(),
+        consumers: vec![ConsumerSpec::new(SINK, &["#"])],
+        batch_size: 500,
+        poll_interval: Duration::from_secs(1),
+        clock: clock::system(),
+    }
+}
+
+async fn remove_queues(broker: &Broker, topology: &Topology, consumers: &[&str]) {
+    if let Ok(connection) = broker.connect().await {
+        if let Ok(channel) = connection.create_channel().await {
+            for consumer in consumers {
+                for (queue, _) in topology.queues_of(consumer) {
+                    let _ = channel
+                        .queue_delete(queue.into(), QueueDeleteOptions::default())
+                        .await;
+                }
+            }
+            let _ = channel
+                .exchange_delete(
+                    topology.events_exchange().into(),
+                    ExchangeDeleteOptions::default(),
+                )
+                .await;
+        }
+        let _ = connection.close(200, "bench done".into()).await;
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+/// Committed rows → confirmed publishes, as fast as the relay goes.
+pub async fn relay_throughput(bench: &BenchDatabase) -> anyhow::Result<()> {
+    const EVENTS: i64 = 20_000;
+    let topology = Topology::new(namespace(), bench.config.amqp.retry_delays.clone());
+    let relay = relay(bench, &topology);
+    let clock = clock::system();
+    let template = serde_json::to_value(event(&clock, "bench@bench.localhost".into())?)?;
+    sqlx::query(
+        "INSERT INTO platform.outbox (event_id, tenant_slug, routing_key, payload)
+         SELECT id, 'demo', 'notification.email', jsonb_set($1, '{id}', to_jsonb(id::text))
+           FROM (SELECT gen_random_uuid() AS id FROM generate_series(1, $2)) AS events",
+    )
+    .bind(&template)
+    .bind(EVENTS)
+    .execute(&bench.db)
+    .await?;
+    let publisher = Publisher::open(&relay.broker, &topology, &relay.consumers).await?;
+    let started = Instant::now();
+    let mut relayed = 0;
+    loop {
+        let batch = relay.relay_batch(&publisher).await?;
+        if batch.count == 0 {
+            break;
+        }
+        relayed += batch.count;
+    }
+    let elapsed = started.elapsed();
+    publisher.close().await;
+    remove_queues(&relay.broker, &topology, &[SINK]).await;
+    let rate = relayed as f64 / elapsed.as_secs_f64();
+    println!("outbox relay");
+    println!(
+        "  {relayed} committed events published with confirms in {:.2} s: {rate:.0} events/s (target >= 5000: {})",
+        elapsed.as_secs_f64(),
+        check(rate >= 5_000.0)
+    );
+    Ok(())
+}
+
+/// Lag from commit to a consumer receiving the event, with events committed at a steady 500/s.
+pub async fn relay_lag(bench: &BenchDatabase) -> anyhow::Result<()> {
+    const RATE: u64 = 500;
+    const SECONDS: u64 = 10;
+    let topology = Topology::new(namespace(), bench.config.amqp.retry_delays.clone());
+    let relay = relay(bench, &topology);
+    let broker = relay.broker.clone();
+    // Declare the sink before anything is published.
+    Publisher::open(&broker, &topology, &relay.consumers)
+        .await?
+        .close()
+        .await;
+    let stop = CancellationToken::new();
+    let relay_task = tokio::spawn(relay.run(stop.clone()));
+
+    let connection = broker.connect().await?;
+    let channel = connection.create_channel().await?;
+    let mut deliveries = channel
+        .basic_consume(
+            topology.queue(SINK).into(),
+            "bench-lag".into(),
+            BasicConsumeOptions::default(),
+            FieldTable::default(),
+        )
+        .await?;
+    let clock = clock::system();
+    let expected = (RATE * SECONDS) as usize;
+    let receiver_clock = clock.clone();
+    let receiver = tokio::spawn(async move {
+        let mut lags = Vec::with_capacity(expected);
+        while lags.len() < expected {
+            let Ok(Some(Ok(delivery))) =
+                tokio::time::timeout(Duration::from_secs(30), deliveries.next()).await
+            else {
+                break;
+            };
+            if let Ok(event) = serde_json::from_slice::<Event>(&delivery.data) {
+                let lag = receiver_clock.now() - event.occurred_at;
+                lags.push(Duration::try_from(lag).unwrap_or_default());
+            }
+            let _ = delivery.ack(BasicAckOptions::default()).await;
+        }
+        lags
+    });
+
+    let tenant = TenantSlug::parse("demo")?;
+    let mut ticker = tokio::time::interval(Duration::from_micros(1_000_000 / RATE));
+    for _ in 0..expected {
+        ticker.tick().await;
+        let event = event(&clock, "lag@bench.localhost".into())?;
+        let mut tx = begin_tenant(&bench.db, &tenant).await?;
+        outbox::write(tx.conn(), &event).await?;
+        tx.commit().await?;
+    }
+    let mut lags = receiver.await?;
+    stop.cancel();
+    relay_task.await?;
+    let _ = connection.close(200, "bench done".into()).await;
+    remove_queues(&broker, &topology, &[SINK]).await;
+    if lags.len() < expected {
+        bail!("only {} of {expected} events arrived", lags.len());
+    }
+    lags.sort();
+    let p99 = percentile(&lags, 0.99);
+    println!(
+        "  lag at a steady {RATE} events/s for {SECONDS} s (commit -> consumer): p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms (target p99 < 1 s: {})\n",
+        percentile(&lags, 0.5).as_secs_f64() * 1000.0,
+        p99.as_secs_f64() * 1000.0,
+        percentile(&lags, 1.0).as_secs_f64() * 1000.0,
+        check(p99 < Duration::from_secs(1))
+    );
+    Ok(())
+}
+
+#[derive(serde::Deserialize)]
+struct CaughtMail {
+    id: String,
+    to: Vec<CaughtAddress>,
+}
+
+#[derive(serde::Deserialize)]
+struct CaughtAddress {
+    address: String,
+}
+
+/// Outbox → RabbitMQ → notifier → SMTP → mail catcher, for `count` events.
+pub async fn emails_end_to_end(bench: &BenchDatabase, count: usize) -> anyhow::Result<()> {
+    let ns = namespace();
+    let mut config = bench.config.clone();
+    config.amqp.namespace = ns.clone();
+    let topology = Topology::new(ns.clone(), config.amqp.retry_delays.clone());
+    let stop = CancellationToken::new();
+    let worker = worker::Worker::with_pool(config.clone(), bench.db.clone());
+    let notifier = notifier::Notifier::with_pool(config.clone(), bench.db.clone()).await?;
+    let worker_task = tokio::spawn(worker.run_until_stopped(stop.clone()));
+    let notifier_task = tokio::spawn(notifier.run_until_stopped(stop.clone()));
+
+    let domain = format!("{ns}.bench.localhost");
+    let clock = clock::system();
+    let tenant = TenantSlug::parse("demo")?;
+    let started = Instant::now();
+    for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
+        let mut tx = begin_tenant(&bench.db, &tenant).await?;
+        for i in chunk {
+            outbox::write(tx.conn(), &event(&clock, format!("r{i}@{domain}"))?).await?;
+        }
+        tx.commit().await?;
+    }
+    let committed = started.elapsed();
+
+    let catcher =
+        std::env::var("MAILCATCHER_API").unwrap_or_else(|_| "http://127.0.0.1:1080".into());
+    let http = reqwest::Client::new();
+    let suffix = format!("@{domain}");
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let (caught, last_seen) = loop {
+        let mails: Vec<CaughtMail> = http
+            .get(format!("{catcher}/api/email"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let ours: Vec<CaughtMail> = mails
+            .into_iter()
+            .filter(|m| m.to.iter().any(|a| a.address.ends_with(&suffix)))
+            .collect();
+        if ours.len() >= count || Instant::now() > deadline {
+            break (ours, started.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    };
+    stop.cancel();
+    worker_task.await?;
+    notifier_task.await?;
+    remove_queues(
+        &Broker::new(config.amqp.url.clone(), "zorgportaal-bench"),
+        &topology,
+        &["notifier"],
+    )
+    .await;
+    let total = caught.len();
+    futures::stream::iter(caught)
+        .for_each_concurrent(16, |mail| {
+            let http = http.clone();
+            let url = format!("{catcher}/api/email/{}", mail.id);
+            async move {
+                let _ = http.delete(url).send().await;
+            }
+        })
+        .await;
+    if total < count {
+        bail!("only {total} of {count} e-mails were caught within 10 minutes");
+    }
+    let rate = count as f64 / last_seen.as_secs_f64();
+    println!("outbox -> RabbitMQ -> notifier -> SMTP -> mail catcher");
+    println!(
+        "  {count} events committed in {:.1} s; last e-mail caught after {:.1} s: {rate:.0} e-mails/s (target >= 300: {})",
+        committed.as_secs_f64(),
+        last_seen.as_secs_f64(),
+        check(rate >= 300.0)
+    );
+    println!("  (the catcher is polled every 0.5 s, so the time is an upper bound)");
+    Ok(())
+}
