@@ -296,3 +296,38 @@ async fn a_suspended_tenant_shows_the_maintenance_page_and_others_are_unaffected
     .await;
     platform.finish().await;
 }
+
+#[tokio::test]
+async fn a_changed_tenant_shows_at_once_although_its_start_page_is_rendered_once() {
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
+    let tenant = platform.create_tenant("Zorggroep Oud", "#1d4f91").await;
+    let before = platform
+        .get(&tenant.hosts[0], "/")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(before.contains("Zorggroep Oud"));
+    sqlx::query(
+        "UPDATE platform.tenants SET display_name = 'Zorggroep Nieuw', welcome_text = 'Goedemorgen',
+                updated_at = now() WHERE id = $1",
+    )
+    .bind(tenant.id)
+    .execute(&platform.db)
+    .await
+    .unwrap();
+    let after = eventually(Duration::from_secs(10), "the new name", || async {
+        let html = platform
+            .get(&tenant.hosts[0], "/")
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        html.contains("Zorggroep Nieuw").then_some(html)
+    })
+    .await;
+    assert!(after.contains("Goedemorgen") && !after.contains("Zorggroep Oud"));
+    platform.finish().await;
+}

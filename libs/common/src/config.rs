@@ -275,7 +275,7 @@ impl Config {
                 password: env.optional("SMTP_PASSWORD").map(Into::into),
                 starttls: env.flag("SMTP_STARTTLS", false)?,
                 from_address: env.string("SMTP_FROM", "noreply@zorgportaal.localhost"),
-                pool_size: env.parse("SMTP_POOL_SIZE", 8)?,
+                pool_size: env.parse("SMTP_POOL_SIZE", 32)?,
             },
             sms: SmsConfig {
                 provider_url: env.string("SMS_PROVIDER_URL", "http://127.0.0.1:8089"),
@@ -296,7 +296,7 @@ impl Config {
                 shutdown_grace: env.millis("WORKER_SHUTDOWN_GRACE_MS", 10_000)?,
             },
             notifier: NotifierConfig {
-                concurrency: env.parse("NOTIFIER_CONCURRENCY", 16)?,
+                concurrency: env.parse("NOTIFIER_CONCURRENCY", 32)?,
                 shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 10_000)?,
             },
         };

@@ -1,11 +1,15 @@
 //! Pages, rendered from `templates/` with the tenant's branding and the reader's language.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use common::i18n::Language;
 
 use common::tenancy::{Color, Tenant};
 use minijinja::value::Value;
 use minijinja::{context, Environment, Error, ErrorKind};
 use poem::web::Html;
+use uuid::Uuid;
 
 use crate::assets::Assets;
 use crate::error::AppError;
@@ -23,7 +27,20 @@ const TEMPLATES: &[(&str, &str)] = &[
 
 pub struct Views {
     env: Environment<'static>,
+    /// Pages that depend only on the tenant (as of its version) and the language, rendered once.
+    shared_pages: RwLock<HashMap<SharedPageKey, Arc<str>>>,
 }
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct SharedPageKey {
+    template: &'static str,
+    tenant: Uuid,
+    version: i64,
+    language: Language,
+}
+
+/// More entries than this means stale tenant versions piled up: start afresh.
+const SHARED_PAGES_LIMIT: usize = 20_000;
 
 /// What every page knows about the portal it is on.
 fn tenant_context(tenant: &Tenant) -> Value {
@@ -51,7 +68,42 @@ impl Views {
                 )
             })
         });
-        Ok(Self { env })
+        Ok(Self {
+            env,
+            shared_pages: RwLock::default(),
+        })
+    }
+
+    /// A page that is the same for every visitor of a tenant's portal in one language (it shows
+    /// no request id and nothing about the visitor), rendered once per tenant version.
+    pub fn shared_page(
+        &self,
+        template: &'static str,
+        ctx: &RequestContext,
+        tenant: &Tenant,
+    ) -> Result<Html<String>, AppError> {
+        let key = SharedPageKey {
+            template,
+            tenant: tenant.id,
+            version: tenant.version,
+            language: ctx.language,
+        };
+        let cached = self
+            .shared_pages
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .cloned();
+        if let Some(html) = cached {
+            return Ok(Html(html.to_string()));
+        }
+        let html = self.page(template, ctx, tenant, context! {})?;
+        let mut pages = self.shared_pages.write().unwrap_or_else(|p| p.into_inner());
+        if pages.len() >= SHARED_PAGES_LIMIT {
+            pages.clear();
+        }
+        pages.insert(key, Arc::from(html.0.as_str()));
+        Ok(html)
     }
 
     fn render(

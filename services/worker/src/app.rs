@@ -33,6 +33,7 @@ impl Worker {
             consumers: ConsumerSpec::all(),
             batch_size: config.worker.relay_batch_size,
             poll_interval: config.worker.relay_poll_interval,
+            shutdown_grace: config.worker.shutdown_grace,
             clock: common::clock::system(),
         };
         Self {

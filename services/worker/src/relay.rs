@@ -36,7 +36,17 @@ pub struct OutboxRelay {
     pub consumers: Vec<ConsumerSpec>,
     pub batch_size: i64,
     pub poll_interval: Duration,
+    /// After a stop, how long a batch in hand may still wait for the broker's confirms.
+    pub shutdown_grace: Duration,
     pub clock: SharedClock,
+}
+
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+
+/// Resolves `grace` after `stop` is cancelled.
+async fn grace_over(stop: &CancellationToken, grace: Duration) {
+    stop.cancelled().await;
+    tokio::time::sleep(grace).await;
 }
 
 /// What one round did, for logs and the benchmark.
@@ -59,11 +69,16 @@ struct OutboxRow {
 
 impl OutboxRelay {
     pub async fn run(self, stop: CancellationToken) {
-        let mut backoff = Duration::from_millis(200);
+        let mut backoff = FIRST_BACKOFF;
         while !stop.is_cancelled() {
-            match self.session(&stop).await {
+            let mut connected = false;
+            match self.session(&stop, &mut connected).await {
                 Ok(()) => return,
                 Err(error) => {
+                    // A session that got going resets the back-off: the next outage is new.
+                    if connected {
+                        backoff = FIRST_BACKOFF;
+                    }
                     tracing::warn!(%error, ?backoff, "outbox relay interrupted; reconnecting");
                 }
             }
@@ -75,17 +90,30 @@ impl OutboxRelay {
         }
     }
 
-    async fn session(&self, stop: &CancellationToken) -> Result<(), RelayError> {
+    async fn session(
+        &self,
+        stop: &CancellationToken,
+        connected: &mut bool,
+    ) -> Result<(), RelayError> {
         let publisher = Publisher::open(&self.broker, &self.topology, &self.consumers).await?;
         let mut listener = PgListener::connect_with(&self.db).await?;
         listener.listen("outbox").await?;
+        *connected = true;
         tracing::info!("outbox relay running");
         let result = async {
             loop {
                 if stop.is_cancelled() {
                     return Ok(());
                 }
-                let batch = self.relay_batch(&publisher).await?;
+                // A broker that holds back confirms (a memory alarm) must not hold up shutdown:
+                // dropping the batch rolls its claim back, and the rows go out again later.
+                let batch = tokio::select! {
+                    batch = self.relay_batch(&publisher) => batch?,
+                    () = grace_over(stop, self.shutdown_grace) => {
+                        tracing::warn!("shutdown grace ran out while waiting for the broker; the batch stays in the outbox");
+                        return Ok(());
+                    }
+                };
                 if batch.count as i64 >= self.batch_size {
                     continue;
                 }
@@ -97,7 +125,7 @@ impl OutboxRelay {
             }
         }
         .await;
-        publisher.close().await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), publisher.close()).await;
         result
     }
 

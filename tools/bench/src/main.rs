@@ -27,31 +27,42 @@ async fn main() -> anyhow::Result<()> {
             ])
             .collect(),
     ))?;
+    // `bin/bench [migrate] [http] [relay] [email]`: the named parts only; none names all.
+    let asked: Vec<String> = std::env::args().skip(1).collect();
+    let wants = |part: &str| asked.is_empty() || asked.iter().any(|a| a == part);
     println!(
         "Zorgportaal benchmark ({} s per HTTP measurement, wrk -t2 -c32)\n",
         seconds()
     );
 
-    let migrate = setup::migrate_figures(&config)
-        .await
-        .context("migrate benchmark")?;
-    println!("migrate");
-    for figure in &migrate {
-        println!("  {figure}");
+    if wants("migrate") {
+        let migrate = setup::migrate_figures(&config)
+            .await
+            .context("migrate benchmark")?;
+        println!("migrate");
+        for figure in &migrate {
+            println!("  {figure}");
+        }
     }
 
     let bench = setup::BenchDatabase::create(&config, 1_000).await?;
     let result = async {
-        http::run(&bench, seconds())
-            .await
-            .context("HTTP benchmark")?;
-        queue::relay_throughput(&bench)
-            .await
-            .context("relay benchmark")?;
-        queue::relay_lag(&bench).await.context("lag benchmark")?;
-        queue::emails_end_to_end(&bench, 10_000)
-            .await
-            .context("e-mail benchmark")?;
+        if wants("http") {
+            http::run(&bench, seconds())
+                .await
+                .context("HTTP benchmark")?;
+        }
+        if wants("relay") {
+            queue::relay_throughput(&bench)
+                .await
+                .context("relay benchmark")?;
+            queue::relay_lag(&bench).await.context("lag benchmark")?;
+        }
+        if wants("email") {
+            queue::emails_end_to_end(&bench, 10_000)
+                .await
+                .context("e-mail benchmark")?;
+        }
         anyhow::Ok(())
     }
     .await;

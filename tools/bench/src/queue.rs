@@ -51,6 +51,7 @@ fn relay(bench: &BenchDatabase, topology: &Topology) -> OutboxRelay {
         consumers: vec![ConsumerSpec::new(SINK, &["#"])],
         batch_size: 500,
         poll_interval: Duration::from_secs(1),
+        shutdown_grace: Duration::from_secs(5),
         clock: clock::system(),
     }
 }

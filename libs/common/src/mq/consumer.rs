@@ -94,11 +94,17 @@ enum SessionEnd {
 impl ConsumerRunner {
     /// Consumes until `stop` is cancelled, reconnecting whenever the broker connection is lost.
     pub async fn run(self, stop: CancellationToken) {
-        let mut backoff = Duration::from_millis(200);
+        const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+        let mut backoff = FIRST_BACKOFF;
         loop {
             match self.session(&stop).await {
                 Ok(SessionEnd::Stopped) => return,
-                Ok(SessionEnd::Lost(error)) | Err(error) => {
+                Ok(SessionEnd::Lost(error)) => {
+                    // The session was consuming: this outage starts the back-off afresh.
+                    backoff = FIRST_BACKOFF;
+                    tracing::warn!(consumer = %self.spec.name, %error, ?backoff, "broker connection lost; reconnecting");
+                }
+                Err(error) => {
                     tracing::warn!(consumer = %self.spec.name, %error, ?backoff, "broker connection lost; reconnecting");
                 }
             }

@@ -1,4 +1,3 @@
-use minijinja::context;
 use poem::handler;
 use poem::web::{Data, Html};
 
@@ -11,5 +10,5 @@ use crate::state::AppState;
 pub fn page(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
     state
         .views
-        .page("start.html", &portal.ctx, &portal.tenant, context! {})
+        .shared_page("start.html", &portal.ctx, &portal.tenant)
 }
