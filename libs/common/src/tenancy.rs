@@ -356,12 +356,14 @@ pub struct TenantTx {
 }
 
 pub async fn begin_tenant(db: &PgPool, tenant: &TenantSlug) -> Result<TenantTx, sqlx::Error> {
-    let mut tx = db.begin().await?;
-    // The schema name comes from a validated slug; `public` stays out so nothing falls through.
-    sqlx::query("SELECT set_config('search_path', $1, true)")
-        .bind(format!("\"{}\"", tenant.schema_name()))
-        .execute(&mut *tx)
-        .await?;
+    // The pin travels with the BEGIN, in one round trip. `SET LOCAL` ends with the
+    // transaction. The schema name comes from a validated slug (a-z, 0-9, _) and is quoted;
+    // `public` stays off the path so nothing falls through to it.
+    let begin = format!(
+        "BEGIN; SET LOCAL search_path TO \"{}\"",
+        tenant.schema_name()
+    );
+    let tx = db.begin_with(begin).await?;
     Ok(TenantTx {
         tenant: tenant.clone(),
         tx,
