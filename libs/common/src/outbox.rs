@@ -43,6 +43,17 @@ pub enum Recipient {
     },
 }
 
+impl Recipient {
+    /// The channel's name, as used in routing keys, template folders and metrics.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Recipient::Email { .. } => "email",
+            Recipient::Sms { .. } => "sms",
+            Recipient::Voice { .. } => "voice",
+        }
+    }
+}
+
 /// The messages the notifier knows how to render; each has a template per channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -62,14 +73,7 @@ impl Message {
 impl EventPayload {
     pub fn routing_key(&self) -> String {
         match self {
-            EventPayload::Notification(n) => {
-                let channel = match n.to {
-                    Recipient::Email { .. } => "email",
-                    Recipient::Sms { .. } => "sms",
-                    Recipient::Voice { .. } => "voice",
-                };
-                format!("notification.{channel}")
-            }
+            EventPayload::Notification(n) => format!("notification.{}", n.to.channel()),
         }
     }
 }

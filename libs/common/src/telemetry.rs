@@ -119,3 +119,38 @@ pub fn set_parent(span: &tracing::Span, trace_context: &BTreeMap<String, String>
     let parent = TraceContextPropagator::new().extract(&MapExtractor(trace_context));
     span.set_parent(parent);
 }
+
+/// The platform's metrics, exported over OTLP with the traces (no-ops when no exporter runs).
+pub mod metrics {
+    use std::sync::OnceLock;
+
+    use opentelemetry::metrics::{Counter, Histogram};
+    pub use opentelemetry::KeyValue;
+
+    pub struct Instruments {
+        /// Time to answer a request, by route pattern and status.
+        pub http_request_duration: Histogram<f64>,
+        /// Time from commit to confirmed publish, per event.
+        pub outbox_lag: Histogram<f64>,
+        pub outbox_relayed: Counter<u64>,
+        /// Notifications handled, by channel and outcome.
+        pub notifications: Counter<u64>,
+    }
+
+    /// The instruments, made once from the meter provider `init` installed.
+    pub fn instruments() -> &'static Instruments {
+        static INSTRUMENTS: OnceLock<Instruments> = OnceLock::new();
+        INSTRUMENTS.get_or_init(|| {
+            let meter = opentelemetry::global::meter("zorgportaal");
+            Instruments {
+                http_request_duration: meter
+                    .f64_histogram("http.server.request.duration")
+                    .with_unit("ms")
+                    .build(),
+                outbox_lag: meter.f64_histogram("outbox.lag").with_unit("ms").build(),
+                outbox_relayed: meter.u64_counter("outbox.relayed").build(),
+                notifications: meter.u64_counter("notifications").build(),
+            }
+        })
+    }
+}

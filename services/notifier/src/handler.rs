@@ -3,6 +3,7 @@
 use async_trait::async_trait;
 use common::mq::{Handler, HandlerError, Incoming};
 use common::outbox::{Event, EventPayload, Notification, Recipient};
+use common::telemetry::metrics::{self, KeyValue};
 use common::tenancy::{Tenant, TenantDirectory};
 use sqlx::PgPool;
 
@@ -95,14 +96,26 @@ impl NotificationHandler {
             Recipient::Sms { phone } => {
                 let text = self
                     .templates
-                    .short_text("sms", template, tenant, language, &notification.message)
+                    .short_text(
+                        notification.to.channel(),
+                        template,
+                        tenant,
+                        language,
+                        &notification.message,
+                    )
                     .map_err(render_error)?;
                 self.provider.send_sms(phone, &text, &reference).await?;
             }
             Recipient::Voice { phone } => {
                 let text = self
                     .templates
-                    .short_text("voice", template, tenant, language, &notification.message)
+                    .short_text(
+                        notification.to.channel(),
+                        template,
+                        tenant,
+                        language,
+                        &notification.message,
+                    )
                     .map_err(render_error)?;
                 self.provider
                     .send_voice(phone, &text, language, &reference)
@@ -138,7 +151,16 @@ impl Handler for NotificationHandler {
             tracing::info!(event_id = %event.id, "already sent; skipping redelivery");
             return Ok(());
         }
-        self.deliver(&event, &tenant, notification).await?;
+        let channel = notification.to.channel();
+        let delivered = self.deliver(&event, &tenant, notification).await;
+        metrics::instruments().notifications.add(
+            1,
+            &[
+                KeyValue::new("channel", channel),
+                KeyValue::new("outcome", if delivered.is_ok() { "sent" } else { "failed" }),
+            ],
+        );
+        delivered?;
         tx.commit().await.map_err(|e| {
             tracing::error!(event_id = %event.id, error = %e, "sent, but recording it failed; a retry may send again");
             transient(e)

@@ -13,6 +13,7 @@ use std::time::Duration;
 use common::clock::SharedClock;
 use common::mq::{headers, Broker, ConsumerSpec, MqError, OutgoingMessage, Publisher, Topology};
 use common::outbox::Event;
+use common::telemetry::metrics;
 use sqlx::postgres::PgListener;
 use sqlx::PgPool;
 use time::OffsetDateTime;
@@ -155,10 +156,17 @@ impl OutboxRelay {
             .await?;
         tx.commit().await?;
         let now = self.clock.now();
-        let lags = rows
+        let lags: Vec<Duration> = rows
             .iter()
             .map(|r| Duration::try_from(now - r.created_at).unwrap_or_default())
             .collect();
+        let instruments = metrics::instruments();
+        instruments.outbox_relayed.add(rows.len() as u64, &[]);
+        for lag in &lags {
+            instruments
+                .outbox_lag
+                .record(lag.as_secs_f64() * 1000.0, &[]);
+        }
         tracing::debug!(count = rows.len(), "relayed outbox batch");
         Ok(RelayedBatch {
             count: rows.len(),

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use common::i18n::Language;
+use common::telemetry::metrics::{self, KeyValue};
 use common::tenancy::{HostName, Tenant, TenantStatus};
 use futures::FutureExt;
 use poem::http::header;
@@ -127,13 +128,16 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
     if let Ok(value) = ctx.request_id.parse() {
         response.headers_mut().insert("x-request-id", value);
     }
-    span.in_scope(|| {
-        tracing::info!(
-            route = route.as_deref().unwrap_or("(unmatched)"),
-            status = response.status().as_u16(),
-            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "request"
-        );
-    });
+    let route = route.as_deref().unwrap_or("(unmatched)").to_owned();
+    let status = response.status().as_u16();
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    metrics::instruments().http_request_duration.record(
+        elapsed_ms,
+        &[
+            KeyValue::new("http.route", route.clone()),
+            KeyValue::new("http.response.status_code", i64::from(status)),
+        ],
+    );
+    span.in_scope(|| tracing::info!(route, status, elapsed_ms, "request"));
     Ok(response)
 }
