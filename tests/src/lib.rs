@@ -7,6 +7,7 @@
 
 pub mod mail;
 pub mod sms;
+pub mod tally;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;

@@ -18,7 +18,7 @@ use common::tenancy::{begin_tenant, Tenant, TenantSlug};
 use futures::FutureExt;
 use serde::Deserialize;
 use sqlx::PgPool;
-use uuid::Uuid;
+use zorgportaal_tests::tally::MailTally;
 use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
 
 const EVENTS: usize = 10_000;
@@ -269,11 +269,6 @@ fn recipient_address(event: &Event) -> String {
     }
 }
 
-/// The Message-ID the notifier gives the e-mail for `event`.
-fn message_id_of(event: &Event) -> String {
-    format!("<{}@zorgportaal>", event.id)
-}
-
 /// Commits `events` in tenant transactions, [`COMMIT_BATCH`] per transaction, one transaction
 /// per [`COMMIT_EVERY`].
 async fn commit_paced(
@@ -360,68 +355,6 @@ async fn collect_mail(
             return mails;
         }
         tokio::time::sleep(POLL_EVERY).await;
-    }
-}
-
-/// The caught e-mails matched to the events by Message-ID.
-struct MailTally {
-    missing: Vec<Uuid>,
-    duplicated: Vec<(String, usize)>,
-    unexpected: Vec<String>,
-    total: usize,
-    events: usize,
-}
-
-impl MailTally {
-    fn of(events: &[Event], mails: &[CaughtMail]) -> Self {
-        let mut per_message_id: HashMap<&str, usize> = HashMap::new();
-        for mail in mails {
-            *per_message_id
-                .entry(mail.message_id().unwrap_or("(no Message-ID)"))
-                .or_default() += 1;
-        }
-        let expected: HashSet<String> = events.iter().map(message_id_of).collect();
-        Self {
-            missing: events
-                .iter()
-                .filter(|event| !per_message_id.contains_key(message_id_of(event).as_str()))
-                .map(|event| event.id)
-                .collect(),
-            duplicated: per_message_id
-                .iter()
-                .filter(|(_, count)| **count > 1)
-                .map(|(id, count)| ((*id).to_owned(), *count))
-                .collect(),
-            unexpected: per_message_id
-                .keys()
-                .filter(|id| !expected.contains(**id))
-                .map(|id| (*id).to_owned())
-                .collect(),
-            total: mails.len(),
-            events: events.len(),
-        }
-    }
-
-    fn assert_exactly_one_per_event(&self) {
-        assert!(
-            self.missing.is_empty(),
-            "{} of {} events sent no e-mail (lost), e.g. {:?}",
-            self.missing.len(),
-            self.events,
-            &self.missing[..self.missing.len().min(10)]
-        );
-        assert!(
-            self.duplicated.is_empty(),
-            "{} events sent more than one e-mail, e.g. {:?}",
-            self.duplicated.len(),
-            &self.duplicated[..self.duplicated.len().min(10)]
-        );
-        assert!(
-            self.unexpected.is_empty(),
-            "e-mails to this test's addresses that belong to no event: {:?}",
-            &self.unexpected[..self.unexpected.len().min(10)]
-        );
-        assert_eq!(self.total, self.events, "exactly one e-mail per event");
     }
 }
 

@@ -6,7 +6,7 @@
 //! each test its database, namespace and configuration, and the children get that
 //! configuration as environment variables.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ use poem::listener::{Acceptor, Listener};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use tokio::sync::watch;
-use uuid::Uuid;
+use zorgportaal_tests::tally::MailTally;
 use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
 
 const NOTIFIER_GRACE: Duration = Duration::from_secs(5);
@@ -549,10 +549,6 @@ fn recipient_address(event: &Event) -> &str {
     }
 }
 
-fn message_id_of(event: &Event) -> String {
-    format!("<{}@zorgportaal>", event.id)
-}
-
 /// Events the notifier recorded as sent (it records each in the transaction that sends it).
 async fn sent_count(platform: &TestPlatform) -> usize {
     let count: i64 = sqlx::query_scalar(
@@ -631,67 +627,5 @@ async fn collect_mail(platform: &TestPlatform, events: &[Event]) -> Vec<CaughtMa
             return mails;
         }
         tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
-/// The caught e-mails matched to the events by Message-ID.
-struct MailTally {
-    missing: Vec<Uuid>,
-    duplicated: Vec<(String, usize)>,
-    unexpected: Vec<String>,
-    total: usize,
-    events: usize,
-}
-
-impl MailTally {
-    fn of(events: &[Event], mails: &[CaughtMail]) -> Self {
-        let mut per_message_id: HashMap<&str, usize> = HashMap::new();
-        for mail in mails {
-            *per_message_id
-                .entry(mail.message_id().unwrap_or("(no Message-ID)"))
-                .or_default() += 1;
-        }
-        let expected: HashSet<String> = events.iter().map(message_id_of).collect();
-        Self {
-            missing: events
-                .iter()
-                .filter(|event| !per_message_id.contains_key(message_id_of(event).as_str()))
-                .map(|event| event.id)
-                .collect(),
-            duplicated: per_message_id
-                .iter()
-                .filter(|(_, count)| **count > 1)
-                .map(|(id, count)| ((*id).to_owned(), *count))
-                .collect(),
-            unexpected: per_message_id
-                .keys()
-                .filter(|id| !expected.contains(**id))
-                .map(|id| (*id).to_owned())
-                .collect(),
-            total: mails.len(),
-            events: events.len(),
-        }
-    }
-
-    fn assert_exactly_one_per_event(&self) {
-        assert!(
-            self.missing.is_empty(),
-            "{} of {} events sent no e-mail (lost), e.g. {:?}",
-            self.missing.len(),
-            self.events,
-            &self.missing[..self.missing.len().min(10)]
-        );
-        assert!(
-            self.duplicated.is_empty(),
-            "{} events sent more than one e-mail, e.g. {:?}",
-            self.duplicated.len(),
-            &self.duplicated[..self.duplicated.len().min(10)]
-        );
-        assert!(
-            self.unexpected.is_empty(),
-            "e-mails to this test's addresses that belong to no event: {:?}",
-            &self.unexpected[..self.unexpected.len().min(10)]
-        );
-        assert_eq!(self.total, self.events, "exactly one e-mail per event");
     }
 }

@@ -71,6 +71,17 @@ impl NotificationHandler {
         let language = notification.language;
         let render_error =
             |e: minijinja::Error| HandlerError::Permanent(format!("template {template}: {e}"));
+        let short_text = || {
+            self.templates
+                .short_text(
+                    notification.to.channel(),
+                    template,
+                    tenant,
+                    language,
+                    &notification.message,
+                )
+                .map_err(render_error)
+        };
         match &notification.to {
             Recipient::Email { address, name } => {
                 let content = self
@@ -94,29 +105,11 @@ impl NotificationHandler {
                     .await?;
             }
             Recipient::Sms { phone } => {
-                let text = self
-                    .templates
-                    .short_text(
-                        notification.to.channel(),
-                        template,
-                        tenant,
-                        language,
-                        &notification.message,
-                    )
-                    .map_err(render_error)?;
+                let text = short_text()?;
                 self.provider.send_sms(phone, &text, &reference).await?;
             }
             Recipient::Voice { phone } => {
-                let text = self
-                    .templates
-                    .short_text(
-                        notification.to.channel(),
-                        template,
-                        tenant,
-                        language,
-                        &notification.message,
-                    )
-                    .map_err(render_error)?;
+                let text = short_text()?;
                 self.provider
                     .send_voice(phone, &text, language, &reference)
                     .await?;
