@@ -20,15 +20,7 @@ async fn write_marker(platform: &TestPlatform, tenant: &Tenant) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn interleaved_transactions_never_see_the_other_tenant_and_leave_clean_connections() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let a = platform.create_tenant("Zorggroep A", "#1d4f91").await;
     let b = platform.create_tenant("Zorggroep B", "#7a1f5c").await;
     write_marker(&platform, &a).await;

@@ -6,15 +6,7 @@ use zorgportaal_tests::{eventually, linked_href, Services, TestPlatform};
 
 #[tokio::test]
 async fn two_tenants_each_render_their_own_name_and_colours() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let linde = platform
         .create_tenant("Zorggroep De Linde", "#1d4f91")
         .await;
@@ -46,15 +38,7 @@ async fn two_tenants_each_render_their_own_name_and_colours() {
 
 #[tokio::test]
 async fn an_unknown_host_gets_the_404_page_without_any_tenant_data() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let tenant = platform
         .create_tenant("Zorggroep Noorderlicht", "#225588")
         .await;
@@ -78,15 +62,7 @@ async fn an_unknown_host_gets_the_404_page_without_any_tenant_data() {
 
 #[tokio::test]
 async fn an_unknown_path_on_a_known_host_gets_a_branded_404_page_in_the_readers_language() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let tenant = platform.create_tenant("Zorggroep Oost", "#335577").await;
     let addr = platform.web_addr.unwrap();
     let response = platform
@@ -112,15 +88,7 @@ async fn an_unknown_path_on_a_known_host_gets_a_branded_404_page_in_the_readers_
 
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let tenant = platform.create_tenant("Zorggroep West", "#114477").await;
     for (host, path) in [
         (tenant.hosts[0].as_str(), "/"),
@@ -148,15 +116,8 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn hsts_is_sent_when_the_portal_is_served_over_https() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[("WEB_HTTPS", "true".to_owned())],
-    )
-    .await;
+    let platform =
+        TestPlatform::start_with(Services::WEB, &[("WEB_HTTPS", "true".to_owned())]).await;
     let response = platform
         .get("unknown.test.localhost", "/healthz")
         .await
@@ -170,15 +131,7 @@ async fn hsts_is_sent_when_the_portal_is_served_over_https() {
 
 #[tokio::test]
 async fn static_assets_have_content_hashed_names_and_long_lived_caching() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let tenant = platform.create_tenant("Zorggroep Zuid", "#663399").await;
     let html = platform
         .get(&tenant.hosts[0], "/")
@@ -209,15 +162,7 @@ async fn static_assets_have_content_hashed_names_and_long_lived_caching() {
 
 #[tokio::test]
 async fn health_and_readiness_report_the_backing_services() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let live = platform
         .get("anything.localhost", "/healthz")
         .await
@@ -234,11 +179,7 @@ async fn health_and_readiness_report_the_backing_services() {
 
     // The same service pointed at a broker that is not there is not ready.
     let broken = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
+        Services::WEB,
         &[("AMQP_URL", "amqp://guest:guest@127.0.0.1:1/%2f".to_owned())],
     )
     .await;
@@ -252,15 +193,7 @@ async fn health_and_readiness_report_the_backing_services() {
 
 #[tokio::test]
 async fn a_suspended_tenant_shows_the_maintenance_page_and_others_are_unaffected() {
-    let platform = TestPlatform::start_with(
-        Services {
-            web: true,
-            worker: false,
-            notifier: false,
-        },
-        &[],
-    )
-    .await;
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
     let paused = platform.create_tenant("Zorggroep Pauze", "#1d4f91").await;
     let running = platform.create_tenant("Zorggroep Door", "#1d4f91").await;
     tenancy::set_tenant_status(&platform.db, &paused.slug, TenantStatus::Suspended)
