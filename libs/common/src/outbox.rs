@@ -111,14 +111,17 @@ impl Event {
 /// Records `event` in the caller's transaction; it is relayed only if that transaction commits.
 pub async fn write(conn: &mut PgConnection, event: &Event) -> Result<(), sqlx::Error> {
     let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    // The trace context goes to its own column too, so the relay can pass it on as AMQP
+    // headers without decoding the event.
     sqlx::query(
-        "INSERT INTO platform.outbox (event_id, tenant_slug, routing_key, payload, created_at)
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO platform.outbox (event_id, tenant_slug, routing_key, payload, headers, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(event.id)
     .bind(event.tenant.as_ref().map(TenantSlug::as_str))
     .bind(event.payload.routing_key())
     .bind(payload)
+    .bind(sqlx::types::Json(&event.trace_context))
     .bind(event.occurred_at)
     .execute(&mut *conn)
     .await?;

@@ -12,9 +12,9 @@ use std::time::Duration;
 
 use common::clock::SharedClock;
 use common::mq::{headers, Broker, ConsumerSpec, MqError, OutgoingMessage, Publisher, Topology};
-use common::outbox::Event;
 use common::telemetry::metrics;
 use sqlx::postgres::PgListener;
+use sqlx::types::Json;
 use sqlx::PgPool;
 use time::OffsetDateTime;
 use tokio_util::sync::CancellationToken;
@@ -63,7 +63,10 @@ struct OutboxRow {
     seq: i64,
     event_id: Uuid,
     routing_key: String,
-    payload: serde_json::Value,
+    /// The event's JSON, published as it is stored.
+    payload: String,
+    /// The W3C trace context of the request that caused the event.
+    headers: Json<BTreeMap<String, String>>,
     tenant_slug: Option<String>,
     created_at: OffsetDateTime,
 }
@@ -134,7 +137,7 @@ impl OutboxRelay {
     pub async fn relay_batch(&self, publisher: &Publisher) -> Result<RelayedBatch, RelayError> {
         let mut tx = self.db.begin().await?;
         let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT seq, event_id, routing_key, payload, tenant_slug, created_at
+            "SELECT seq, event_id, routing_key, payload::text AS payload, headers, tenant_slug, created_at
                FROM platform.outbox
               ORDER BY seq
               LIMIT $1
@@ -176,10 +179,7 @@ impl OutboxRelay {
 }
 
 fn outgoing(row: &OutboxRow) -> OutgoingMessage {
-    let mut message_headers: BTreeMap<String, String> =
-        serde_json::from_value::<Event>(row.payload.clone())
-            .map(|event| event.trace_context)
-            .unwrap_or_default();
+    let mut message_headers = row.headers.0.clone();
     if let Some(tenant) = &row.tenant_slug {
         message_headers.insert(headers::TENANT.to_owned(), tenant.clone());
     }
@@ -187,6 +187,6 @@ fn outgoing(row: &OutboxRow) -> OutgoingMessage {
         message_id: row.event_id.to_string(),
         routing_key: row.routing_key.clone(),
         headers: message_headers,
-        body: row.payload.to_string().into_bytes(),
+        body: row.payload.clone().into_bytes(),
     }
 }
