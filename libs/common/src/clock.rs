@@ -1,7 +1,6 @@
 //! The one place that reads the wall clock, so that expiry can be tested without sleeping.
 
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -23,29 +22,4 @@ impl Clock for SystemClock {
 
 pub fn system() -> SharedClock {
     Arc::new(SystemClock)
-}
-
-/// A clock that only moves when told to.
-#[derive(Debug)]
-pub struct ManualClock {
-    now: Mutex<OffsetDateTime>,
-}
-
-impl ManualClock {
-    pub fn starting_at(now: OffsetDateTime) -> Arc<Self> {
-        Arc::new(Self {
-            now: Mutex::new(now),
-        })
-    }
-
-    pub fn advance(&self, by: Duration) {
-        let mut now = self.now.lock().unwrap_or_else(|p| p.into_inner());
-        *now += by;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> OffsetDateTime {
-        *self.now.lock().unwrap_or_else(|p| p.into_inner())
-    }
 }

@@ -25,6 +25,8 @@ static TENANT_MIGRATIONS: Migrator = sqlx::migrate!("migrations/tenant");
 pub enum MigrateError {
     #[error("migration {version} of schema {schema} was changed after it was applied")]
     Changed { schema: String, version: i64 },
+    #[error("platform.tenants holds an invalid slug {0:?}")]
+    InvalidSlug(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -137,7 +139,7 @@ pub async fn migrate_all(
             let done = done.clone();
             async move {
                 let slug = TenantSlug::parse(&slug)
-                    .map_err(|e| MigrateError::Database(sqlx::Error::Protocol(e.to_string())))?;
+                    .map_err(|_| MigrateError::InvalidSlug(slug.clone()))?;
                 let mut tx = db.begin().await?;
                 let count = migrate_tenant_schema(&mut tx, &slug).await?;
                 tx.commit().await?;

@@ -29,6 +29,8 @@ pub enum TenancyError {
     AlreadyExists(String),
     #[error("host {0} already belongs to a tenant")]
     HostTaken(String),
+    #[error("migrating the tenant schema: {0}")]
+    Migrate(#[from] crate::db::MigrateError),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -315,12 +317,7 @@ pub async fn create_tenant(db: &PgPool, new: &NewTenant) -> Result<Tenant, Tenan
             return Err(TenancyError::HostTaken(host.as_str().to_owned()));
         }
     }
-    crate::db::migrate_tenant_schema(&mut tx, &new.slug)
-        .await
-        .map_err(|e| match e {
-            crate::db::MigrateError::Database(e) => TenancyError::Database(e),
-            other => TenancyError::Database(sqlx::Error::Protocol(other.to_string())),
-        })?;
+    crate::db::migrate_tenant_schema(&mut tx, &new.slug).await?;
     tx.commit().await?;
     find_tenant(db, &new.slug).await
 }
@@ -442,14 +439,6 @@ impl TenantDirectory {
 
     pub fn by_slug(&self, slug: &TenantSlug) -> Option<Arc<Tenant>> {
         self.current().by_slug.get(slug.as_str()).cloned()
-    }
-
-    pub fn len(&self) -> usize {
-        self.current().by_slug.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Keeps the directory fresh until `stop` is cancelled.

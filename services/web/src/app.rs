@@ -72,10 +72,6 @@ impl Application {
         self.addr
     }
 
-    pub fn state(&self) -> &AppState {
-        &self.state
-    }
-
     /// Serves until `stop` is cancelled; requests in flight then get the grace period to finish.
     pub async fn run_until_stopped(self, stop: CancellationToken) -> std::io::Result<()> {
         self.run_routes_until_stopped(routes::portal(), stop).await

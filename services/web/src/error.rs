@@ -21,8 +21,6 @@ pub enum AppError {
     UnknownHost,
     #[error("tenant {} is suspended", .0.slug)]
     Suspended(Arc<Tenant>),
-    #[error("bad request: {0}")]
-    BadRequest(&'static str),
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -40,7 +38,6 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound | AppError::UnknownHost => StatusCode::NOT_FOUND,
             AppError::Suspended(_) | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -42,10 +42,6 @@ impl Worker {
         }
     }
 
-    pub fn relay(&self) -> &OutboxRelay {
-        &self.relay
-    }
-
     /// Runs the relay and every job consumer until `stop` is cancelled and their work is done.
     pub async fn run_until_stopped(self, stop: CancellationToken) {
         let mut tasks = JoinSet::new();

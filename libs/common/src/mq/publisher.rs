@@ -57,10 +57,6 @@ impl Publisher {
         Ok(channel)
     }
 
-    pub fn is_connected(&self) -> bool {
-        self.connection.status().connected() && self.channel.status().connected()
-    }
-
     /// Publishes every message to the events exchange, then waits for all confirms; the whole
     /// batch is in flight at once.
     pub async fn publish_batch(&self, messages: &[OutgoingMessage]) -> Result<(), MqError> {
