@@ -285,6 +285,21 @@ impl TestPlatform {
             .await
     }
 
+    /// Writes `events` to the outbox in committed tenant transactions of up to 500.
+    pub async fn commit_events(&self, tenant: &Tenant, events: &[common::outbox::Event]) {
+        for batch in events.chunks(500) {
+            let mut tx = tenancy::begin_tenant(&self.db, &tenant.slug)
+                .await
+                .expect("begin tenant transaction");
+            for event in batch {
+                common::outbox::write(tx.conn(), event)
+                    .await
+                    .expect("write outbox event");
+            }
+            tx.commit().await.expect("commit events");
+        }
+    }
+
     pub async fn outbox_len(&self) -> i64 {
         sqlx::query_scalar("SELECT count(*) FROM platform.outbox")
             .fetch_one(&self.db)

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::i18n::Language;
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::outbox::{self, Event, EventPayload, Message, Recipient};
 use common::tenancy::{begin_tenant, Tenant, TenantSlug};
 use futures::FutureExt;
 use serde::Deserialize;
@@ -245,19 +245,14 @@ async fn inject_faults(log: &FaultLog) -> Vec<(&'static str, usize)> {
 // ---------------------------------------------------------------- events and e-mail
 
 fn email_event(tenant: &Tenant, address: String) -> Event {
-    Event::new(
-        Some(tenant.slug.clone()),
+    Event::notification(
+        &tenant.slug,
         time::OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000),
-        EventPayload::Notification(Notification {
-            to: Recipient::Email {
-                address,
-                name: None,
-            },
-            language: Language::Nl,
-            message: Message::DeliveryTest {
-                reference: "storing".into(),
-            },
-        }),
+        Recipient::email(address),
+        Language::Nl,
+        Message::DeliveryTest {
+            reference: "storing".into(),
+        },
     )
 }
 

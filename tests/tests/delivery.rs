@@ -5,28 +5,20 @@ use std::time::Duration;
 
 use common::i18n::Language;
 use common::mq::{OutgoingMessage, Publisher};
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::outbox::{self, Event, Message, Recipient};
 use common::tenancy::{begin_tenant, Tenant};
 use zorgportaal_tests::{eventually, TestPlatform};
 
 fn notification(tenant: &Tenant, to: Recipient, language: Language) -> Event {
-    Event::new(
-        Some(tenant.slug.clone()),
+    Event::notification(
+        &tenant.slug,
         time::OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000),
-        EventPayload::Notification(Notification {
-            to,
-            language,
-            message: Message::DeliveryTest {
-                reference: "ref-42".into(),
-            },
-        }),
+        to,
+        language,
+        Message::DeliveryTest {
+            reference: "ref-42".into(),
+        },
     )
-}
-
-async fn commit_event(platform: &TestPlatform, tenant: &Tenant, event: &Event) {
-    let mut tx = begin_tenant(&platform.db, &tenant.slug).await.unwrap();
-    outbox::write(tx.conn(), event).await.unwrap();
-    tx.commit().await.unwrap();
 }
 
 #[tokio::test]
@@ -44,7 +36,9 @@ async fn a_committed_event_sends_exactly_one_branded_email_even_when_published_t
         },
         Language::Nl,
     );
-    commit_event(&platform, &tenant, &event).await;
+    platform
+        .commit_events(&tenant, std::slice::from_ref(&event))
+        .await;
 
     let mails = platform
         .mail
@@ -77,12 +71,10 @@ async fn a_committed_event_sends_exactly_one_branded_email_even_when_published_t
         .unwrap();
     publisher.close().await;
     // Give the duplicate time to be consumed, then check it sent nothing.
-    let processed = eventually(Duration::from_secs(10), "duplicate consumed", || async {
-        let depth = queue_depth(&platform).await;
-        (depth == 0).then_some(())
+    eventually(Duration::from_secs(10), "duplicate consumed", || async {
+        (queue_depth(&platform).await == 0).then_some(())
     })
     .await;
-    let () = processed;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(
         platform.mail.to(&address).await.len(),
@@ -119,30 +111,12 @@ async fn an_event_in_a_rolled_back_transaction_sends_nothing() {
     let committed = platform.unique_email("committed");
 
     let mut tx = begin_tenant(&platform.db, &tenant.slug).await.unwrap();
-    let event = notification(
-        &tenant,
-        Recipient::Email {
-            address: rolled_back.clone(),
-            name: None,
-        },
-        Language::Nl,
-    );
+    let event = notification(&tenant, Recipient::email(rolled_back.clone()), Language::Nl);
     outbox::write(tx.conn(), &event).await.unwrap();
     tx.rollback().await.unwrap();
     // A later committed event proves the pipeline ran past the rolled-back one.
-    commit_event(
-        &platform,
-        &tenant,
-        &notification(
-            &tenant,
-            Recipient::Email {
-                address: committed.clone(),
-                name: None,
-            },
-            Language::En,
-        ),
-    )
-    .await;
+    let later = notification(&tenant, Recipient::email(committed.clone()), Language::En);
+    platform.commit_events(&tenant, &[later]).await;
     let mails = platform
         .mail
         .wait_for(&committed, 1, Duration::from_secs(20))
@@ -174,8 +148,9 @@ async fn sms_and_voice_go_to_the_provider_in_its_request_shape_and_are_retried()
         },
         Language::En,
     );
-    commit_event(&platform, &tenant, &sms).await;
-    commit_event(&platform, &tenant, &voice).await;
+    platform
+        .commit_events(&tenant, &[sms.clone(), voice.clone()])
+        .await;
 
     let requests = eventually(Duration::from_secs(20), "two provider requests", || async {
         let requests = platform.sms.requests();

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use common::i18n::Language;
 use common::mq::{ConsumerRunner, ConsumerSpec, Handler, HandlerError, Incoming};
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::outbox::{self, Event, Message, Recipient};
 use common::tenancy::{begin_tenant, Tenant};
 use tokio_util::sync::CancellationToken;
 use worker::relay::OutboxRelay;
@@ -60,19 +60,14 @@ fn relay(platform: &TestPlatform) -> OutboxRelay {
 }
 
 fn event(tenant: &Tenant, i: usize) -> Event {
-    Event::new(
-        Some(tenant.slug.clone()),
+    Event::notification(
+        &tenant.slug,
         time::OffsetDateTime::UNIX_EPOCH,
-        EventPayload::Notification(Notification {
-            to: Recipient::Email {
-                address: format!("r{i}@relay.test.localhost"),
-                name: None,
-            },
-            language: Language::Nl,
-            message: Message::DeliveryTest {
-                reference: i.to_string(),
-            },
-        }),
+        Recipient::email(format!("r{i}@relay.test.localhost")),
+        Language::Nl,
+        Message::DeliveryTest {
+            reference: i.to_string(),
+        },
     )
 }
 

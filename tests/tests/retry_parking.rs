@@ -11,8 +11,7 @@ use common::mq::{
     list_parked, replay_parked, ConsumerRunner, ConsumerSpec, Handler, HandlerError, Incoming,
     OutgoingMessage, Publisher, ReplaySelection,
 };
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
-use common::tenancy::begin_tenant;
+use common::outbox::{Event, Message, Recipient};
 use tokio_util::sync::CancellationToken;
 use zorgportaal_tests::{eventually, Services, TestPlatform};
 
@@ -216,22 +215,20 @@ async fn zorgctl_lists_and_replays_what_the_notifier_parked() {
     let tenant = platform.create_tenant("Zorggroep Geduld", "#1d4f91").await;
     // The provider refuses for longer than every retry: the SMS is parked.
     platform.sms.fail_next(1_000);
-    let event = Event::new(
-        Some(tenant.slug.clone()),
+    let event = Event::notification(
+        &tenant.slug,
         time::OffsetDateTime::UNIX_EPOCH,
-        EventPayload::Notification(Notification {
-            to: Recipient::Sms {
-                phone: "+31687654321".into(),
-            },
-            language: Language::Nl,
-            message: Message::DeliveryTest {
-                reference: "park-me".into(),
-            },
-        }),
+        Recipient::Sms {
+            phone: "+31687654321".into(),
+        },
+        Language::Nl,
+        Message::DeliveryTest {
+            reference: "park-me".into(),
+        },
     );
-    let mut tx = begin_tenant(&platform.db, &tenant.slug).await.unwrap();
-    outbox::write(tx.conn(), &event).await.unwrap();
-    tx.commit().await.unwrap();
+    platform
+        .commit_events(&tenant, std::slice::from_ref(&event))
+        .await;
 
     let listing = eventually(Duration::from_secs(20), "the SMS to be parked", || async {
         let listing = platform.zorgctl(&["queue", "parked"]);

@@ -17,8 +17,8 @@ use std::time::{Duration, Instant};
 
 use common::config::Config;
 use common::i18n::Language;
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
-use common::tenancy::{begin_tenant, Tenant};
+use common::outbox::{Event, EventPayload, Message, Recipient};
+use common::tenancy::Tenant;
 use poem::listener::{Acceptor, Listener};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
@@ -46,7 +46,7 @@ async fn sigterm_to_the_notifier_while_it_sends_loses_no_email_and_sends_none_tw
     .await;
     let tenant = platform.create_tenant("Zorggroep Stop", "#1d4f91").await;
     let events = email_events(&platform, &tenant, EVENTS);
-    commit(&platform, &tenant, &events).await;
+    platform.commit_events(&tenant, &events).await;
 
     let env = service_env(&platform);
     let mut worker = ServiceProcess::start("zorgportaal-worker", &env, "worker");
@@ -103,7 +103,7 @@ async fn sigterm_to_the_worker_mid_relay_loses_no_event_and_sends_none_twice() {
     .await;
     let tenant = platform.create_tenant("Zorggroep Relais", "#7a1f5c").await;
     let events = email_events(&platform, &tenant, EVENTS);
-    commit(&platform, &tenant, &events).await;
+    platform.commit_events(&tenant, &events).await;
 
     let env = service_env(&platform);
     let mut worker = ServiceProcess::start("zorgportaal-worker", &env, "worker-1");
@@ -508,37 +508,17 @@ impl GatedS3 {
 fn email_events(platform: &TestPlatform, tenant: &Tenant, count: usize) -> Vec<Event> {
     (0..count)
         .map(|_| {
-            Event::new(
-                Some(tenant.slug.clone()),
+            Event::notification(
+                &tenant.slug,
                 time::OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000),
-                EventPayload::Notification(Notification {
-                    to: Recipient::Email {
-                        address: platform.unique_email("sigterm"),
-                        name: None,
-                    },
-                    language: Language::Nl,
-                    message: Message::DeliveryTest {
-                        reference: "sigterm".into(),
-                    },
-                }),
+                Recipient::email(platform.unique_email("sigterm")),
+                Language::Nl,
+                Message::DeliveryTest {
+                    reference: "sigterm".into(),
+                },
             )
         })
         .collect()
-}
-
-/// Commits the events in tenant transactions of 500.
-async fn commit(platform: &TestPlatform, tenant: &Tenant, events: &[Event]) {
-    for batch in events.chunks(500) {
-        let mut tx = begin_tenant(&platform.db, &tenant.slug)
-            .await
-            .expect("begin");
-        for event in batch {
-            outbox::write(tx.conn(), event)
-                .await
-                .expect("write outbox event");
-        }
-        tx.commit().await.expect("commit events");
-    }
 }
 
 fn recipient_address(event: &Event) -> &str {

@@ -44,6 +44,13 @@ pub enum Recipient {
 }
 
 impl Recipient {
+    pub fn email(address: impl Into<String>) -> Self {
+        Recipient::Email {
+            address: address.into(),
+            name: None,
+        }
+    }
+
     /// The channel's name, as used in routing keys, template folders and metrics.
     pub fn channel(&self) -> &'static str {
         match self {
@@ -105,6 +112,27 @@ impl Event {
             trace_context: telemetry::current_trace_context(),
             payload,
         }
+    }
+}
+
+impl Event {
+    /// A message to one recipient on behalf of `tenant`.
+    pub fn notification(
+        tenant: &TenantSlug,
+        occurred_at: OffsetDateTime,
+        to: Recipient,
+        language: Language,
+        message: Message,
+    ) -> Self {
+        Self::new(
+            Some(tenant.clone()),
+            occurred_at,
+            EventPayload::Notification(Notification {
+                to,
+                language,
+                message,
+            }),
+        )
     }
 }
 

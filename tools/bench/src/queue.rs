@@ -7,7 +7,7 @@ use anyhow::bail;
 use common::clock::{self, SharedClock};
 use common::i18n::Language;
 use common::mq::{Broker, ConsumerSpec, Publisher, Topology};
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::outbox::{self, Event, Message, Recipient};
 use common::tenancy::{begin_tenant, TenantSlug};
 use futures::StreamExt;
 use lapin::options::{
@@ -27,19 +27,14 @@ fn namespace() -> String {
 }
 
 fn event(clock: &SharedClock, address: String) -> anyhow::Result<Event> {
-    Ok(Event::new(
-        Some(TenantSlug::parse("demo")?),
+    Ok(Event::notification(
+        &TenantSlug::parse("demo")?,
         clock.now(),
-        EventPayload::Notification(Notification {
-            to: Recipient::Email {
-                address,
-                name: None,
-            },
-            language: Language::Nl,
-            message: Message::DeliveryTest {
-                reference: "bench".into(),
-            },
-        }),
+        Recipient::email(address),
+        Language::Nl,
+        Message::DeliveryTest {
+            reference: "bench".into(),
+        },
     ))
 }
 

@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use common::config::Config;
 use common::i18n::Language;
 use common::mq::{list_parked, replay_parked, Broker, ConsumerSpec, ReplaySelection, Topology};
-use common::outbox::{self, Event, EventPayload, Message, Notification, Recipient};
+use common::outbox::{self, Event, Message, Recipient};
 use common::tenancy::{self, Color, HostName, NewTenant, TenantSlug, TenantStatus};
 use sqlx::PgPool;
 
@@ -284,22 +284,17 @@ async fn notify(config: &Config, command: NotifyCommand) -> anyhow::Result<()> {
         (None, None, Some(phone)) => Recipient::Voice { phone },
         _ => bail!("give exactly one of --email, --sms or --voice"),
     };
-    let clock = common::clock::system();
-    let mut event = Event::new(
-        Some(slug.clone()),
-        clock.now(),
-        EventPayload::Notification(Notification {
-            to,
-            language,
-            message: Message::DeliveryTest {
-                reference: String::new(),
-            },
-        }),
+    let now = common::clock::system().now();
+    // The reference shown in the message tells one test from another; the event id printed
+    // below is the message's id at the provider and in the Message-ID header.
+    let reference = format!("zorgctl-{}", now.unix_timestamp());
+    let event = Event::notification(
+        &slug,
+        now,
+        to,
+        language,
+        Message::DeliveryTest { reference },
     );
-    let EventPayload::Notification(notification) = &mut event.payload;
-    notification.message = Message::DeliveryTest {
-        reference: event.id.to_string(),
-    };
     let mut tx = tenancy::begin_tenant(&db, &slug).await?;
     outbox::write(tx.conn(), &event).await?;
     tx.commit().await?;
