@@ -264,3 +264,37 @@ async fn a_changed_tenant_shows_at_once_although_its_start_page_is_rendered_once
     assert!(after.contains("Goedemorgen") && !after.contains("Zorggroep Oud"));
     platform.finish().await;
 }
+
+#[tokio::test]
+async fn every_portal_page_links_the_accessibility_statement_in_both_languages() {
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
+    let tenant = platform.create_tenant("Zorggroep Open", "#1d4f91").await;
+    let start = platform
+        .get(&tenant.hosts[0], "/")
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let href = linked_href(&start, "/toegankelijkheid").expect("footer links the statement");
+    let addr = platform.web_addr.unwrap();
+    for (accept, title, standard) in [
+        ("nl", "Toegankelijkheid", "WCAG 2.2 op niveau AA"),
+        ("en", "Accessibility", "WCAG 2.2 guidelines at level AA"),
+    ] {
+        let response = platform
+            .http
+            .get(format!("http://{addr}{href}"))
+            .header("Host", &tenant.hosts[0])
+            .header("Accept-Language", accept)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        let html = response.text().await.unwrap();
+        assert!(html.contains(&format!("<h1>{title}</h1>")), "{html}");
+        assert!(html.contains(standard));
+        assert!(html.contains("Zorggroep Open"));
+    }
+    platform.finish().await;
+}

@@ -23,6 +23,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         "maintenance.html",
         include_str!("../templates/maintenance.html"),
     ),
+    (
+        "accessibility.html",
+        include_str!("../templates/accessibility.html"),
+    ),
 ];
 
 pub struct Views {

@@ -10,9 +10,6 @@ footer-support-url = More information
 footer-platform = A Zorgportaal portal
 footer-accessibility = Accessibility
 logo-alt = Logo of { $organisation }
-language-switch-label = Language
-language-nl = Nederlands
-language-en = English
 
 # Start page
 start-title = Welcome to { $organisation }
@@ -53,3 +50,17 @@ email-delivery-test-reference = Reference: { $reference }
 # SMS and voice
 sms-delivery-test = Test message from { $organisation }. Reference: { $reference }
 voice-delivery-test = This is a test message from { $organisation }. The reference is { $reference }.
+
+# Accessibility statement (TEN-6)
+accessibility-title = Accessibility
+accessibility-intro = Zorgportaal wants everyone to be able to use the portal, also with a disability, on an old computer or on a small phone.
+accessibility-standard-heading = The standard we keep
+accessibility-standard = Every page, e-mail and document of the portal must meet the WCAG 2.2 guidelines at level AA.
+accessibility-measures-heading = What we do for that
+accessibility-measure-keyboard = Everything works with the keyboard; you always see where you are.
+accessibility-measure-text = Text is large enough and has enough contrast, also in your care organisation's colours.
+accessibility-measure-paste = You may paste codes and passwords.
+accessibility-measure-help = Help is in the same place on every page.
+accessibility-measure-colour = Meaning is never carried by colour alone.
+accessibility-contact-heading = Something does not work for you?
+accessibility-contact = Let { $organisation } know. The contact details are at the bottom of this page.

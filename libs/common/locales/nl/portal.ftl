@@ -10,9 +10,6 @@ footer-support-url = Meer informatie
 footer-platform = Een portaal van Zorgportaal
 footer-accessibility = Toegankelijkheid
 logo-alt = Logo van { $organisation }
-language-switch-label = Taal
-language-nl = Nederlands
-language-en = English
 
 # Start page
 start-title = Welkom bij { $organisation }
@@ -53,3 +50,17 @@ email-delivery-test-reference = Kenmerk: { $reference }
 # SMS and voice
 sms-delivery-test = Testbericht van { $organisation }. Kenmerk: { $reference }
 voice-delivery-test = Dit is een testbericht van { $organisation }. Het kenmerk is { $reference }.
+
+# Accessibility statement (TEN-6)
+accessibility-title = Toegankelijkheid
+accessibility-intro = Zorgportaal wil dat iedereen het portaal kan gebruiken, ook met een beperking, op een oude computer of met een kleine telefoon.
+accessibility-standard-heading = Waar we ons aan houden
+accessibility-standard = Alle pagina's, e-mails en documenten van het portaal moeten voldoen aan de richtlijnen WCAG 2.2 op niveau AA.
+accessibility-measures-heading = Wat we daarvoor doen
+accessibility-measure-keyboard = Alles werkt met het toetsenbord; u ziet altijd waar u bent.
+accessibility-measure-text = Tekst is groot genoeg en heeft genoeg contrast, ook in de kleuren van uw zorgorganisatie.
+accessibility-measure-paste = Codes en wachtwoorden mag u plakken.
+accessibility-measure-help = Hulp staat op elke pagina op dezelfde plek.
+accessibility-measure-colour = Betekenis zit nooit alleen in een kleur.
+accessibility-contact-heading = Iets werkt niet voor u?
+accessibility-contact = Laat het { $organisation } weten. De contactgegevens staan onderaan deze pagina.

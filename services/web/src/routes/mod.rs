@@ -16,6 +16,7 @@ pub fn portal() -> Route {
         .at("/readyz", get(health::ready))
         .at("/static/:file", get(static_files::serve))
         .at("/", get(start::page))
+        .at("/toegankelijkheid", get(start::accessibility))
         .at("/theme.css", get(theme::stylesheet))
         .at("/branding/logo", get(theme::logo))
 }
