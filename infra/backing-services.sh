@@ -5,7 +5,8 @@
 #   bash infra/backing-services.sh down   [service...]   stop what this script started (garage, maildev)
 #   bash infra/backing-services.sh status [service...]   one line per service: up/down
 #
-# Services: postgres rabbitmq garage maildev (default: all four).
+# Services: postgres rabbitmq garage maildev chromium (default: all five). chromium is Debian's
+# headless browser and its WebDriver, for the browser tests: installed when missing, never run.
 # Settings come from the environment, with infra/dev.env filling in what is unset.
 # Caches, logs and runtime state live under ${ZORGPORTAAL_CACHE:-$HOME/.cache/zorgportaal}.
 # A service that already answers on its port is left alone, whoever started it.
@@ -48,7 +49,10 @@ MAILDEV_PIDFILE="$MAILDEV_RUN/maildev.pid"
 NODE_FALLBACK_DIR="$TOOLS_DIR/node"
 MIN_NODE_MAJOR=20
 
-ALL_SERVICES=(postgres rabbitmq garage maildev)
+CHROMIUM_BIN=/usr/bin/chromium
+CHROMEDRIVER_BIN=/usr/bin/chromedriver
+
+ALL_SERVICES=(postgres rabbitmq garage maildev chromium)
 
 # ---------------------------------------------------------------- helpers
 
@@ -233,26 +237,76 @@ postgres_status() {
 
 rabbit_addr() { RABBIT_HOSTPORT="$(url_hostport "$AMQP_URL" 5672)"; RABBIT_HOST="${RABBIT_HOSTPORT%:*}"; RABBIT_PORT="${RABBIT_HOSTPORT##*:}"; }
 
-rabbit_ready() { as_root rabbitmqctl -q await_startup --timeout 5 </dev/null >/dev/null 2>&1 && port_open "$RABBIT_HOST" "$RABBIT_PORT"; }
+rabbit_ready() { as_root timeout 15 rabbitmqctl -q await_startup --timeout 5 </dev/null >/dev/null 2>&1 && port_open "$RABBIT_HOST" "$RABBIT_PORT"; }
+
+# Whether the broker answers the AMQP protocol header with a frame within 5 s. A broker whose
+# node is wedged still accepts TCP connections, and every test would then time out on mail.
+amqp_answers() {
+  timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2" && printf "AMQP\x00\x00\x09\x01" >&3 && head -c 1 <&3' \
+    _ "$RABBIT_HOST" "$RABBIT_PORT" 2>/dev/null | od -An -tx1 | grep -q '01'
+}
+
+rabbit_healthy() { port_open "$RABBIT_HOST" "$RABBIT_PORT" && amqp_answers; }
+
+rabbit_local() { case "$RABBIT_HOST" in 127.0.0.1|localhost|::1) return 0;; *) return 1;; esac; }
+
+# Stops whatever is left of a local node: a node that lost its listener or stopped answering
+# keeps its name registered, and a new node would then never start. Graceful first, then hard.
+rabbit_stop_leftovers() {
+  as_root timeout 30 rabbitmqctl stop </dev/null >/dev/null 2>&1 || true
+  if pgrep -f 'beam.*rabbit' >/dev/null 2>&1; then
+    say rabbitmq "node did not stop when asked; killing its processes"
+    as_root pkill -9 -f 'beam.*rabbit' || true
+  fi
+  as_root pkill -9 -u rabbitmq -x epmd 2>/dev/null || true
+  wait_for 15 bash -c '! pgrep -f "beam.*rabbit" >/dev/null' || true
+}
+
+# Starts the local node and waits for it; returns 1 with the start output kept in $RABBIT_START_LOG.
+rabbit_start() {
+  mkdir -p "$LOG_DIR"
+  say rabbitmq "starting: rabbitmq-server -detached"
+  as_root rabbitmq-server -detached </dev/null >"$RABBIT_START_LOG" 2>&1 || true
+  wait_for "$WAIT_SECONDS" rabbit_ready && rabbit_healthy
+}
+
+rabbit_start_failed() {
+  {
+    echo "--- rabbitmq-server -detached printed:"; cat "$RABBIT_START_LOG" 2>/dev/null
+    echo "--- processes:"; pgrep -af 'beam|epmd' || echo "(none)"
+    local log
+    for log in /var/log/rabbitmq/*.log; do
+      [[ -f $log ]] || continue
+      echo "--- last lines of $log:"; tail -n 30 "$log"
+    done
+  } >&2
+  die rabbitmq "not up on $RABBIT_HOSTPORT after two starts; see above and /var/log/rabbitmq/"
+}
 
 rabbitmq_up() {
   rabbit_addr
-  if port_open "$RABBIT_HOST" "$RABBIT_PORT"; then
+  RABBIT_START_LOG="$LOG_DIR/rabbitmq-start.log"
+  if rabbit_healthy; then
     say rabbitmq "already answering on $RABBIT_HOSTPORT, leaving it alone"
     return 0
   fi
-  case "$RABBIT_HOST" in 127.0.0.1|localhost|::1) ;; *) die rabbitmq "$RABBIT_HOSTPORT does not answer and is not local";; esac
+  rabbit_local || die rabbitmq "$RABBIT_HOSTPORT does not answer AMQP and is not local"
   if ! command -v rabbitmq-server >/dev/null 2>&1; then
     apt_install rabbitmq-server
+    if wait_for 30 rabbit_healthy; then
+      say rabbitmq "up on $RABBIT_HOSTPORT (started by the package install)"
+      return 0
+    fi
   fi
   if port_open "$RABBIT_HOST" "$RABBIT_PORT"; then
-    say rabbitmq "up on $RABBIT_HOSTPORT (started by the package install)"
-    return 0
+    say rabbitmq "$RABBIT_HOSTPORT accepts connections but does not answer AMQP; restarting the node"
   fi
-  say rabbitmq "starting: rabbitmq-server -detached"
-  as_root rabbitmq-server -detached </dev/null >/dev/null 2>&1 || true
-  wait_for "$((WAIT_SECONDS + 30))" rabbit_ready \
-    || die rabbitmq "not up on $RABBIT_HOSTPORT after $((WAIT_SECONDS + 30))s; see /var/log/rabbitmq/"
+  if pgrep -f 'beam.*rabbit' >/dev/null 2>&1; then rabbit_stop_leftovers; fi
+  if ! rabbit_start; then
+    say rabbitmq "no answer after ${WAIT_SECONDS}s; stopping what is left and starting once more"
+    rabbit_stop_leftovers
+    rabbit_start || rabbit_start_failed
+  fi
   say rabbitmq "up on $RABBIT_HOSTPORT"
 }
 
@@ -426,6 +480,11 @@ maildev_addr() {
 
 maildev_api_ok() { [[ $(http_code "$MAILCATCHER_API/api/email") == 200 ]]; }
 
+# Whether the SMTP side says hello (220) within 3 s: an open port alone is not a mail server.
+smtp_greets() {
+  timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1" && head -c 3 <&3' _ "$SMTP_PORT" 2>/dev/null | grep -q '^220'
+}
+
 node_major() { "$1" -e 'process.stdout.write(process.versions.node.split(".")[0])' 2>/dev/null || echo 0; }
 
 # Prints the node binary to run maildev with (maildev 3 needs Node >= 20; Debian 12 ships 18).
@@ -457,6 +516,10 @@ maildev_install() {
 maildev_up() {
   maildev_addr
   local pid
+  if pid="$(owned_pid "$MAILDEV_PIDFILE" maildev)" && ! smtp_greets; then
+    say maildev "pid $pid no longer answers on SMTP port $SMTP_PORT; restarting it"
+    maildev_down
+  fi
   if pid="$(owned_pid "$MAILDEV_PIDFILE" maildev)"; then
     say maildev "running from this script (pid $pid)"
   elif maildev_api_ok; then
@@ -483,7 +546,7 @@ maildev_up() {
   elif [[ $rc -ne 0 ]]; then
     die maildev "$MAILCATCHER_API/api/email not answering after ${WAIT_SECONDS}s; see $MAILDEV_LOG"
   fi
-  port_open 127.0.0.1 "$SMTP_PORT" || die maildev "web API is up but SMTP port $SMTP_PORT is not; see $MAILDEV_LOG"
+  smtp_greets || die maildev "web API is up but SMTP port $SMTP_PORT does not answer; see $MAILDEV_LOG"
   say maildev "up: SMTP 127.0.0.1:$SMTP_PORT, API $MAILCATCHER_API/api/email"
 }
 
@@ -497,6 +560,33 @@ maildev_status() {
     say maildev "up    smtp 127.0.0.1:$SMTP_PORT, web $MAILDEV_WEB_HOSTPORT ($owner)"
   else
     say maildev "down  smtp 127.0.0.1:$SMTP_PORT, web $MAILDEV_WEB_HOSTPORT"; return 1
+  fi
+}
+
+# ---------------------------------------------------------------- chromium (browser tests)
+
+# Nothing runs here: each browser test starts its own chromedriver, which starts Chromium.
+chromium_installed() { [[ -x $CHROMIUM_BIN && -x $CHROMEDRIVER_BIN ]]; }
+
+chromium_version() { "$CHROMIUM_BIN" --version 2>/dev/null | head -n 1 || true; }
+
+chromium_up() {
+  if chromium_installed; then
+    say chromium "installed: $(chromium_version)"
+    return 0
+  fi
+  apt_install chromium chromium-driver
+  chromium_installed || die chromium "apt-get install finished but $CHROMIUM_BIN or $CHROMEDRIVER_BIN is missing"
+  say chromium "installed: $(chromium_version)"
+}
+
+chromium_down() { say chromium "nothing to stop (each browser test starts and ends its own)"; }
+
+chromium_status() {
+  if chromium_installed; then
+    say chromium "up    $CHROMIUM_BIN, $CHROMEDRIVER_BIN ($(chromium_version))"
+  else
+    say chromium "down  $CHROMIUM_BIN or $CHROMEDRIVER_BIN not installed"; return 1
   fi
 }
 
