@@ -5,13 +5,19 @@
 //! tenants and its own mail recipients, so tests run in parallel and leave nothing behind.
 //! [`TestPlatform::finish`] fails a test that left work in the outbox or a parked message.
 
+pub mod accounts;
+pub mod browser;
+pub mod letters;
 pub mod mail;
 pub mod sms;
 pub mod tally;
+pub mod visitor;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Once;
+use std::sync::{Arc, Once};
+
+use common::clock::OffsetClock;
 use std::time::{Duration, Instant};
 
 use common::config::{Config, Env};
@@ -25,6 +31,7 @@ use uuid::Uuid;
 
 pub use mail::{CaughtMail, MailCatcher};
 pub use sms::SmsReceiver;
+pub use visitor::{Page, Visitor};
 
 static TELEMETRY: Once = Once::new();
 
@@ -57,6 +64,8 @@ impl Services {
 
 pub struct TestPlatform {
     pub config: Config,
+    /// The web service's clock: `clock.advance(…)` steps over expiry times.
+    pub clock: Arc<OffsetClock>,
     pub db: PgPool,
     pub db_name: String,
     pub namespace: String,
@@ -176,8 +185,9 @@ impl TestPlatform {
         let stop = CancellationToken::new();
         let mut tasks = JoinSet::new();
         let mut web_addr = None;
+        let clock = Arc::new(OffsetClock::default());
         if services.web {
-            let app = web::Application::build_with_pool(config.clone(), db.clone())
+            let app = web::Application::build_with_clock(config.clone(), db.clone(), clock.clone())
                 .await
                 .expect("build web");
             web_addr = Some(app.local_addr());
@@ -198,6 +208,7 @@ impl TestPlatform {
         }
         Self {
             config,
+            clock,
             db,
             db_name,
             namespace,
@@ -240,6 +251,17 @@ impl TestPlatform {
 
     /// A tenant with a unique slug and host, and the given name and primary colour.
     pub async fn create_tenant(&self, name: &str, primary_color: &str) -> Tenant {
+        self.create_tenant_with_support_email(name, primary_color, None)
+            .await
+    }
+
+    /// A tenant as [`Self::create_tenant`] makes it, with `support_email` in its branding.
+    pub async fn create_tenant_with_support_email(
+        &self,
+        name: &str,
+        primary_color: &str,
+        support_email: Option<&str>,
+    ) -> Tenant {
         let slug = format!("t{}", &Uuid::new_v4().simple().to_string()[..10]);
         let new = NewTenant {
             slug: TenantSlug::parse(&slug).expect("slug"),
@@ -249,7 +271,7 @@ impl TestPlatform {
             accent_color: None,
             welcome_text: None,
             support_phone: Some("0800-0123".to_owned()),
-            support_email: None,
+            support_email: support_email.map(str::to_owned),
         };
         let tenant = tenancy::create_tenant(&self.db, &new)
             .await
@@ -328,7 +350,7 @@ impl TestPlatform {
         let broker = self.broker();
         let topology = self.topology();
         let mut parked = 0;
-        let mut consumers = vec![ConsumerSpec::notifier().name];
+        let mut consumers: Vec<String> = ConsumerSpec::all().into_iter().map(|s| s.name).collect();
         consumers.extend(self.extra_consumers.iter().cloned());
         for name in &consumers {
             let spec = ConsumerSpec::new(name.clone(), &[]);

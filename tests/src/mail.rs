@@ -22,6 +22,9 @@ pub struct CaughtMail {
     pub text: Option<String>,
     #[serde(default)]
     pub headers: serde_json::Value,
+    /// When the catcher received it (ISO 8601 in UTC, so it sorts as text).
+    #[serde(default)]
+    pub time: Option<String>,
 }
 
 impl CaughtMail {
@@ -56,16 +59,22 @@ impl MailCatcher {
             .expect("mail catcher JSON")
     }
 
-    /// Every caught e-mail to one of the given addresses.
+    /// Every caught e-mail to one of the given addresses, oldest first.
     pub async fn to_any(&self, addresses: &[&str]) -> Vec<CaughtMail> {
-        self.all()
+        let mut mails: Vec<CaughtMail> = self
+            .all()
             .await
             .into_iter()
             .filter(|m| {
                 m.to.iter()
                     .any(|to| addresses.contains(&to.address.as_str()))
             })
-            .collect()
+            .collect();
+        // The catcher parses mails concurrently, so its list is not always in sending order,
+        // and its `time` has whole seconds only. The notifier's Message-ID is the event id, a
+        // UUIDv7 whose text sorts by the millisecond the event was written.
+        mails.sort_by(|a, b| (a.message_id(), &a.time).cmp(&(b.message_id(), &b.time)));
+        mails
     }
 
     pub async fn to(&self, address: &str) -> Vec<CaughtMail> {

@@ -257,7 +257,9 @@ fn email_event(tenant: &Tenant, address: String) -> Event {
 }
 
 fn recipient_address(event: &Event) -> String {
-    let EventPayload::Notification(notification) = &event.payload;
+    let EventPayload::Notification(notification) = &event.payload else {
+        panic!("not a notification: {event:?}");
+    };
     match &notification.to {
         Recipient::Email { address, .. } => address.clone(),
         other => panic!("not an e-mail event: {other:?}"),

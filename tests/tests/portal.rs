@@ -116,8 +116,14 @@ async fn every_response_carries_the_security_headers() {
 
 #[tokio::test]
 async fn hsts_is_sent_when_the_portal_is_served_over_https() {
-    let platform =
-        TestPlatform::start_with(Services::WEB, &[("WEB_HTTPS", "true".to_owned())]).await;
+    let platform = TestPlatform::start_with(
+        Services::WEB,
+        &[
+            ("WEB_HTTPS", "true".to_owned()),
+            ("WEB_SECRET_KEY", "cd".repeat(32)),
+        ],
+    )
+    .await;
     let response = platform
         .get("unknown.test.localhost", "/healthz")
         .await

@@ -522,7 +522,9 @@ fn email_events(platform: &TestPlatform, tenant: &Tenant, count: usize) -> Vec<E
 }
 
 fn recipient_address(event: &Event) -> &str {
-    let EventPayload::Notification(notification) = &event.payload;
+    let EventPayload::Notification(notification) = &event.payload else {
+        panic!("not a notification: {event:?}");
+    };
     match &notification.to {
         Recipient::Email { address, .. } => address,
         other => panic!("not an e-mail event: {other:?}"),

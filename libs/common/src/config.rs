@@ -9,7 +9,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 use std::time::Duration;
 
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -102,6 +102,13 @@ pub struct WebConfig {
     /// Whether the portal is served over https (HSTS, `Secure` cookies).
     pub https: bool,
     pub shutdown_grace: Duration,
+    /// Signs CSRF tokens and one-time codes (hex, at least 32 bytes). Required with https; a
+    /// fixed development key is used otherwise.
+    pub secret_key: SecretString,
+    /// At most this many password hashes run at once (argon2id takes a core for ~30 ms).
+    pub password_hashers: usize,
+    /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
+    pub trust_forwarded_for: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +117,9 @@ pub struct WorkerConfig {
     /// Safety net when a NOTIFY is missed: the relay looks at the outbox at least this often.
     pub relay_poll_interval: Duration,
     pub shutdown_grace: Duration,
+    /// How often ended sessions, finished rate-limit windows and old links and codes are
+    /// removed.
+    pub housekeeping_interval: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -289,11 +299,18 @@ impl Config {
                 platform_domain: env.string("PLATFORM_DOMAIN", "zorgportaal.localhost"),
                 https: env.flag("WEB_HTTPS", false)?,
                 shutdown_grace: env.millis("WEB_SHUTDOWN_GRACE_MS", 10_000)?,
+                secret_key: env.optional("WEB_SECRET_KEY").unwrap_or_default().into(),
+                password_hashers: env.parse(
+                    "WEB_PASSWORD_HASHERS",
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                )?,
+                trust_forwarded_for: env.flag("WEB_TRUST_FORWARDED_FOR", false)?,
             },
             worker: WorkerConfig {
                 relay_batch_size: env.parse("WORKER_RELAY_BATCH_SIZE", 500)?,
                 relay_poll_interval: env.millis("WORKER_RELAY_POLL_MS", 1_000)?,
                 shutdown_grace: env.millis("WORKER_SHUTDOWN_GRACE_MS", 10_000)?,
+                housekeeping_interval: env.millis("WORKER_HOUSEKEEPING_MS", 600_000)?,
             },
             notifier: NotifierConfig {
                 concurrency: env.parse("NOTIFIER_CONCURRENCY", 32)?,
@@ -353,6 +370,23 @@ impl Config {
             !self.web.platform_domain.is_empty() && !self.web.platform_domain.contains('/'),
             "a domain name such as zorgportaal.localhost",
         )?;
+        let key = self.web.secret_key.expose_secret();
+        require(
+            "WEB_SECRET_KEY",
+            "(hidden)",
+            if key.is_empty() {
+                !self.web.https
+            } else {
+                key.len() >= 64 && key.chars().all(|c| c.is_ascii_hexdigit())
+            },
+            "at least 64 hex digits (32 bytes); required when WEB_HTTPS=true",
+        )?;
+        require(
+            "WEB_PASSWORD_HASHERS",
+            &self.web.password_hashers.to_string(),
+            (1..=64).contains(&self.web.password_hashers),
+            "between 1 and 64",
+        )?;
         require(
             "WORKER_RELAY_BATCH_SIZE",
             &self.worker.relay_batch_size.to_string(),
@@ -366,6 +400,19 @@ impl Config {
             "between 1 and 256",
         )?;
         Ok(())
+    }
+}
+
+/// Signs nothing of value: only for plain-http development, where no key is configured.
+const DEVELOPMENT_SECRET_KEY: [u8; 32] = *b"zorgportaal-development-only-key";
+
+impl WebConfig {
+    /// The key bytes: the configured hex, or the development key when none is set.
+    pub fn secret_key_bytes(&self) -> Vec<u8> {
+        hex::decode(self.secret_key.expose_secret())
+            .ok()
+            .filter(|bytes| !bytes.is_empty())
+            .unwrap_or_else(|| DEVELOPMENT_SECRET_KEY.to_vec())
     }
 }
 
@@ -399,6 +446,16 @@ mod tests {
     fn an_unknown_setting_with_our_prefix_is_a_typo() {
         let err = Config::from_env(&env(&[("S3_BUKET", "x")])).unwrap_err();
         assert!(err.to_string().contains("S3_BUKET"), "{err}");
+    }
+
+    #[test]
+    fn https_needs_a_real_secret_key() {
+        let err = Config::from_env(&env(&[("WEB_HTTPS", "true")])).unwrap_err();
+        assert!(err.to_string().contains("WEB_SECRET_KEY"), "{err}");
+        let key = "ab".repeat(32);
+        let config =
+            Config::from_env(&env(&[("WEB_HTTPS", "true"), ("WEB_SECRET_KEY", &key)])).unwrap();
+        assert_eq!(config.web.secret_key_bytes(), vec![0xab; 32]);
     }
 
     #[test]

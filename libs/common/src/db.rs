@@ -21,6 +21,11 @@ use crate::tenancy::TenantSlug;
 static PLATFORM_MIGRATIONS: Migrator = sqlx::migrate!("migrations/platform");
 static TENANT_MIGRATIONS: Migrator = sqlx::migrate!("migrations/tenant");
 
+/// How many migrations every tenant schema goes through.
+pub fn tenant_migration_count() -> usize {
+    TENANT_MIGRATIONS.iter().count()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {
     #[error("migration {version} of schema {schema} was changed after it was applied")]

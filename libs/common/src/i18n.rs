@@ -77,6 +77,15 @@ impl Language {
     }
 }
 
+impl TryFrom<String> for Language {
+    type Error = String;
+
+    /// For columns that hold a language code.
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        Self::parse(&code).ok_or(code)
+    }
+}
+
 impl fmt::Display for Language {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())

@@ -67,6 +67,26 @@ impl ObjectKey {
             .map(|_| Self(raw.to_owned()))
     }
 
+    /// A key read back from a platform table (an account's photo): `<tenant>/<kind>/<name>`
+    /// with a valid tenant slug. Platform rows are not pinned to one tenant, so the tenant is
+    /// read from the key itself.
+    pub fn stored(raw: &str) -> Option<Self> {
+        let mut parts = raw.splitn(3, '/');
+        let tenant = TenantSlug::parse(parts.next()?).ok()?;
+        let kind = parts.next()?;
+        let name = parts.next()?;
+        let valid_name = !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+        (!kind.is_empty() && valid_name).then(|| Self(format!("{tenant}/{kind}/{name}")))
+    }
+
+    /// A second object that belongs to this one (a resized copy): `<key>.<variant>`.
+    pub fn variant(&self, variant: &str) -> Self {
+        Self(format!("{}.{variant}", self.0))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -207,5 +227,25 @@ mod tests {
         let other = TenantSlug::parse("de-linden").unwrap();
         assert!(ObjectKey::existing(&other, key.as_str()).is_none());
         assert!(ObjectKey::existing(&TenantSlug::parse("de").unwrap(), key.as_str()).is_none());
+    }
+
+    #[test]
+    fn stored_keys_are_checked_and_variants_stay_with_their_object() {
+        let tenant = TenantSlug::parse("de-linde").unwrap();
+        let key = ObjectKey::new(&tenant, ObjectKind::ProfilePhoto);
+        assert_eq!(ObjectKey::stored(key.as_str()), Some(key.clone()));
+        let small = key.variant("256.jpg");
+        assert!(small.as_str().starts_with(key.as_str()));
+        assert_eq!(ObjectKey::stored(small.as_str()), Some(small));
+        for bad in [
+            "",
+            "de-linde",
+            "de-linde/profile-photo/",
+            "../x/y",
+            "De Linde/a/b",
+            "a/b/c/d",
+        ] {
+            assert!(ObjectKey::stored(bad).is_none(), "{bad}");
+        }
     }
 }

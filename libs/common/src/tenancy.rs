@@ -133,9 +133,13 @@ impl Color {
         &self.0
     }
 
+    /// Red, green and blue.
+    pub fn rgb(&self) -> [u8; 3] {
+        [0, 1, 2].map(|i| u8::from_str_radix(&self.0[1 + 2 * i..3 + 2 * i], 16).unwrap_or(0))
+    }
+
     fn channel(&self, index: usize) -> f64 {
-        let value = u8::from_str_radix(&self.0[1 + 2 * index..3 + 2 * index], 16).unwrap_or(0);
-        let c = f64::from(value) / 255.0;
+        let c = f64::from(self.rgb()[index]) / 255.0;
         if c <= 0.039_28 {
             c / 12.92
         } else {

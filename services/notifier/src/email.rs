@@ -31,6 +31,8 @@ pub struct Outgoing<'a> {
     pub to_name: Option<&'a str>,
     /// Our event id; it becomes the Message-ID, so a receiving system can spot a duplicate.
     pub message_id: &'a str,
+    /// Where a reply goes instead of the sender's address (the asker of a help question).
+    pub reply_to: Option<&'a str>,
     pub content: &'a RenderedEmail,
 }
 
@@ -70,9 +72,12 @@ impl Mailer {
                 .parse()
                 .map_err(|_| EmailError::Address(email.to_address.to_owned()))?,
         );
-        let message = Message::builder()
-            .from(from)
-            .to(to)
+        let mut builder = Message::builder().from(from).to(to);
+        // A Reply-To that SMTP would not take is left out: the address is in the text too.
+        if let Some(reply_to) = email.reply_to.and_then(|a| a.parse().ok()) {
+            builder = builder.reply_to(Mailbox::new(None, reply_to));
+        }
+        let message = builder
             .subject(&email.content.subject)
             .message_id(Some(format!("<{}@zorgportaal>", email.message_id)))
             .multipart(

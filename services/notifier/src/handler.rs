@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use common::mq::{Handler, HandlerError, Incoming};
-use common::outbox::{Event, EventPayload, Notification, Recipient};
+use common::outbox::{Event, EventPayload, Message, Notification, Recipient};
 use common::telemetry::metrics::{self, KeyValue};
 use common::tenancy::{Tenant, TenantDirectory};
 use sqlx::PgPool;
@@ -100,6 +100,10 @@ impl NotificationHandler {
                         to_address: address,
                         to_name: name.as_deref(),
                         message_id: &reference,
+                        reply_to: match &notification.message {
+                            Message::HelpQuestion { from_email, .. } => Some(from_email.as_str()),
+                            _ => None,
+                        },
                         content: &content,
                     })
                     .await?;
@@ -124,7 +128,12 @@ impl Handler for NotificationHandler {
     async fn handle(&self, message: &Incoming) -> Result<(), HandlerError> {
         let event: Event = serde_json::from_slice(&message.body)
             .map_err(|e| HandlerError::Permanent(format!("unreadable event: {e}")))?;
-        let EventPayload::Notification(notification) = &event.payload;
+        let EventPayload::Notification(notification) = &event.payload else {
+            return Err(HandlerError::Permanent(format!(
+                "not a notification: {}",
+                event.payload.routing_key()
+            )));
+        };
         let tenant = self.tenant(&event).await?;
 
         // The claim and the send share one transaction: if sending fails the claim is rolled

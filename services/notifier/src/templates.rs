@@ -4,36 +4,69 @@ use common::i18n::Language;
 use common::tenancy::{Color, Tenant};
 use minijinja::{context, Environment, Error};
 
+/// Registers `templates/<path>` under the name `<path>`.
+macro_rules! template {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../templates/", $path)))
+    };
+}
+
+/// Every template, by channel: `<channel>/<message>/…` plus the shared `email/_…` parts.
+/// A test checks that this list and the `templates` folder agree.
 const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "email/_layout.html",
-        include_str!("../templates/email/_layout.html"),
-    ),
-    (
-        "email/_layout.txt",
-        include_str!("../templates/email/_layout.txt"),
-    ),
-    (
-        "email/delivery_test/subject.txt",
-        include_str!("../templates/email/delivery_test/subject.txt"),
-    ),
-    (
-        "email/delivery_test/body.html",
-        include_str!("../templates/email/delivery_test/body.html"),
-    ),
-    (
-        "email/delivery_test/body.txt",
-        include_str!("../templates/email/delivery_test/body.txt"),
-    ),
-    (
-        "sms/delivery_test/body.txt",
-        include_str!("../templates/sms/delivery_test/body.txt"),
-    ),
-    (
-        "voice/delivery_test/body.txt",
-        include_str!("../templates/voice/delivery_test/body.txt"),
-    ),
+    template!("email/_button.html"),
+    template!("email/_contact.html"),
+    template!("email/_contact.txt"),
+    template!("email/_layout.html"),
+    template!("email/_layout.txt"),
+    template!("email/account_deleted/subject.txt"),
+    template!("email/account_deleted/body.html"),
+    template!("email/account_deleted/body.txt"),
+    template!("email/account_exists/subject.txt"),
+    template!("email/account_exists/body.html"),
+    template!("email/account_exists/body.txt"),
+    template!("email/confirm_email/subject.txt"),
+    template!("email/confirm_email/body.html"),
+    template!("email/confirm_email/body.txt"),
+    template!("email/delivery_test/subject.txt"),
+    template!("email/delivery_test/body.html"),
+    template!("email/delivery_test/body.txt"),
+    template!("email/help_question/subject.txt"),
+    template!("email/help_question/body.html"),
+    template!("email/help_question/body.txt"),
+    template!("email/password_changed/subject.txt"),
+    template!("email/password_changed/body.html"),
+    template!("email/password_changed/body.txt"),
+    template!("email/password_reset/subject.txt"),
+    template!("email/password_reset/body.html"),
+    template!("email/password_reset/body.txt"),
+    template!("email/tenant_admin_invitation/subject.txt"),
+    template!("email/tenant_admin_invitation/body.html"),
+    template!("email/tenant_admin_invitation/body.txt"),
+    template!("email/sign_in_code/subject.txt"),
+    template!("email/sign_in_code/body.html"),
+    template!("email/sign_in_code/body.txt"),
+    template!("email/verify_phone_link/subject.txt"),
+    template!("email/verify_phone_link/body.html"),
+    template!("email/verify_phone_link/body.txt"),
+    template!("sms/delivery_test/body.txt"),
+    template!("sms/phone_code/body.txt"),
+    template!("sms/sign_in_code/body.txt"),
+    template!("voice/delivery_test/body.txt"),
+    template!("voice/phone_code/body.txt"),
+    template!("voice/sign_in_code/body.txt"),
 ];
+
+/// `"123456"` becomes `"1, 2, 3, 4, 5, 6"`, so a speech engine reads a code digit by digit
+/// with a short pause between them, instead of as one large number.
+fn spaced_digits(value: &str) -> String {
+    let chars: Vec<String> = value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(String::from)
+        .collect();
+    chars.join(", ")
+}
 
 pub struct MessageTemplates {
     env: Environment<'static>,
@@ -48,9 +81,9 @@ pub struct RenderedEmail {
 
 impl MessageTemplates {
     pub fn new() -> Result<Self, Error> {
-        Ok(Self {
-            env: common::templating::environment(TEMPLATES)?,
-        })
+        let mut env = common::templating::environment(TEMPLATES)?;
+        env.add_filter("spaced_digits", spaced_digits);
+        Ok(Self { env })
     }
 
     fn base_context(
@@ -107,3 +140,6 @@ impl MessageTemplates {
         Ok(text.trim().to_owned())
     }
 }
+
+#[cfg(test)]
+mod tests;

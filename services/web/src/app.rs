@@ -5,6 +5,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use common::accounts::password::PasswordHasher;
+use common::accounts::secrets::ServerKey;
+use common::clock::SharedClock;
 use common::config::Config;
 use common::mq::Broker;
 use common::storage::ObjectStore;
@@ -38,11 +41,25 @@ impl Application {
 
     /// Binds `config.web.bind` (port 0 picks a free port; see [`Application::local_addr`]).
     pub async fn build_with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, db, common::clock::system()).await
+    }
+
+    /// As [`Application::build_with_pool`], reading the time from `clock` (tests move it).
+    pub async fn build_with_clock(
+        config: Config,
+        db: PgPool,
+        clock: SharedClock,
+    ) -> anyhow::Result<Self> {
+        let hashers = config.web.password_hashers;
+        let hasher = tokio::task::spawn_blocking(move || PasswordHasher::new(hashers))
+            .await
+            .context("starting the password hasher")??;
         let tenants = TenantDirectory::load(db.clone())
             .await
             .context("loading tenants (has `zorgctl migrate` run?)")?;
         let assets = Arc::new(Assets::embedded());
         let views = Arc::new(Views::new(assets.clone()).context("loading templates")?);
+        let key = ServerKey::new(config.web.secret_key_bytes());
         let state = AppState {
             storage: ObjectStore::new(&config.s3),
             broker: Broker::new(config.amqp.url.clone(), "zorgportaal-web"),
@@ -51,6 +68,9 @@ impl Application {
             tenants,
             views,
             assets,
+            clock,
+            hasher,
+            key,
         };
         let acceptor = TcpListener::bind(state.config.web.bind)
             .into_acceptor()

@@ -8,6 +8,16 @@ use sha2::{Digest, Sha256};
 /// (logical name, content, content type) of every file under `static/`.
 const FILES: &[(&str, &[u8], &str)] = &[
     (
+        "password-rules.js",
+        include_bytes!("../static/password-rules.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
+        "brand-preview.js",
+        include_bytes!("../static/brand-preview.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "app.css",
         include_bytes!("../static/app.css"),
         "text/css; charset=utf-8",

@@ -10,6 +10,7 @@ use common::tenancy::Tenant;
 use poem::http::StatusCode;
 use poem::{error::ResponseError, IntoResponse, Response};
 
+use crate::auth::cookies;
 use crate::middleware::RequestContext;
 use crate::views::Views;
 
@@ -21,6 +22,15 @@ pub enum AppError {
     UnknownHost,
     #[error("tenant {} is suspended", .0.slug)]
     Suspended(Arc<Tenant>),
+    /// The page needs a signed-in person: go to the sign-in page.
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("missing or wrong CSRF token")]
+    Csrf,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("forbidden")]
+    Forbidden,
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error(transparent)]
@@ -37,6 +47,9 @@ impl ResponseError for AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound | AppError::UnknownHost => StatusCode::NOT_FOUND,
+            AppError::SignInRequired => StatusCode::SEE_OTHER,
+            AppError::Csrf | AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Suspended(_) | AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -80,14 +93,61 @@ const INTERNAL: ErrorPage = ErrorPage {
     title: "error-internal-title",
     text: "error-internal-text",
 };
+const CSRF: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-csrf-title",
+    text: "error-csrf-text",
+};
+const FORBIDDEN: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-forbidden-title",
+    text: "error-forbidden-text",
+};
+const TOO_LARGE: ErrorPage = ErrorPage {
+    template: "error.html",
+    title: "error-too-large-title",
+    text: "error-too-large-text",
+};
 const MAINTENANCE: ErrorPage = ErrorPage {
     template: "maintenance.html",
     title: "maintenance-title",
     text: "maintenance-text",
 };
 
-pub fn render(error: poem::Error, ctx: &RequestContext, views: &Views) -> Response {
+/// To the sign-in page; the page that was asked for opens after the code (ACC-3).
+fn sign_in_first(ctx: &RequestContext, https: bool) -> Response {
+    let response = poem::web::Redirect::see_other("/inloggen").into_response();
+    let worth_returning_to = ctx
+        .return_path
+        .as_deref()
+        .and_then(crate::forms::local_path)
+        .filter(|path| !path.starts_with("/inloggen"));
+    match worth_returning_to {
+        Some(path) => {
+            let value: String = form_urlencoded::byte_serialize(path.as_bytes()).collect();
+            let cookie = cookies::set_with(
+                https,
+                cookies::RETURN_TO,
+                &value,
+                Some(cookies::RETURN_TO_SECONDS),
+            );
+            cookies::attach(response, cookie)
+        }
+        None => response,
+    }
+}
+
+pub fn render(error: poem::Error, ctx: &RequestContext, views: &Views, https: bool) -> Response {
+    if let Some(AppError::SignInRequired) = error.downcast_ref::<AppError>() {
+        return sign_in_first(ctx, https);
+    }
     let (status, page, show_tenant) = match error.downcast_ref::<AppError>() {
+        Some(AppError::Csrf) => {
+            tracing::warn!(request_id = %ctx.request_id, "refused: missing or wrong CSRF token");
+            (StatusCode::FORBIDDEN, CSRF, true)
+        }
+        Some(AppError::Forbidden) => (StatusCode::FORBIDDEN, FORBIDDEN, true),
+        Some(AppError::PayloadTooLarge) => (StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE, true),
         Some(AppError::UnknownHost) => (StatusCode::NOT_FOUND, UNKNOWN_HOST, false),
         Some(AppError::Suspended(_)) => (StatusCode::SERVICE_UNAVAILABLE, MAINTENANCE, true),
         Some(AppError::Internal(inner)) => {

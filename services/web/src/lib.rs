@@ -5,13 +5,18 @@
 //!   mapping), tenant gate, security headers.
 //! - `routes/`: thin handlers, one module per area.
 //! - `views`: minijinja pages from `templates/`; `assets`: content-hashed files from `static/`.
+//! - `auth/`: sessions, cookies, CSRF and the rights guards; `forms`: field errors and mail;
+//!   `uploads`: one file from a multipart form, with its size limit.
 
 pub mod app;
 pub mod assets;
+pub mod auth;
 pub mod error;
+pub mod forms;
 pub mod middleware;
 pub mod routes;
 pub mod state;
+pub mod uploads;
 pub mod views;
 
 pub use app::Application;

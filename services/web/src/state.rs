@@ -1,5 +1,8 @@
 use std::sync::Arc;
 
+use common::accounts::password::PasswordHasher;
+use common::accounts::secrets::ServerKey;
+use common::clock::SharedClock;
 use common::config::Config;
 use common::mq::Broker;
 use common::storage::ObjectStore;
@@ -19,4 +22,8 @@ pub struct AppState {
     pub broker: Broker,
     pub views: Arc<Views>,
     pub assets: Arc<Assets>,
+    pub clock: SharedClock,
+    pub hasher: PasswordHasher,
+    /// Signs CSRF tokens and one-time codes.
+    pub key: ServerKey,
 }

@@ -8,25 +8,80 @@ use common::i18n::Language;
 use common::tenancy::{Color, Tenant};
 use minijinja::value::Value;
 use minijinja::{context, Environment, Error, ErrorKind};
+use poem::http::StatusCode;
 use poem::web::Html;
+use poem::{IntoResponse, Response};
 use uuid::Uuid;
 
 use crate::assets::Assets;
 use crate::error::AppError;
 use crate::middleware::RequestContext;
 
-const TEMPLATES: &[(&str, &str)] = &[
-    ("base.html", include_str!("../templates/base.html")),
-    ("start.html", include_str!("../templates/start.html")),
-    ("error.html", include_str!("../templates/error.html")),
-    (
-        "maintenance.html",
-        include_str!("../templates/maintenance.html"),
-    ),
-    (
-        "accessibility.html",
-        include_str!("../templates/accessibility.html"),
-    ),
+/// Every template, compiled into the binary: the name is the file under `templates/`.
+macro_rules! templates {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = templates![
+    "_csrf.html",
+    "_errors.html",
+    "_form_alerts.html",
+    "_language_switch.html",
+    "_password_rules.html",
+    "signup.html",
+    "signup_sent.html",
+    "confirm.html",
+    "link_refused.html",
+    "signin.html",
+    "signin_code.html",
+    "reset_request.html",
+    "reset_password.html",
+    "overview.html",
+    "sessions.html",
+    "settings.html",
+    "settings_password.html",
+    "account_delete.html",
+    "account_deleted.html",
+    "terms.html",
+    "base.html",
+    "start.html",
+    "error.html",
+    "maintenance.html",
+    "accessibility.html",
+    "phone.html",
+    "phone_link.html",
+    "phone_link_refused.html",
+    "help.html",
+    "help_sent.html",
+    "faq.html",
+    "_care_switcher.html",
+    "care_page_new.html",
+    "care_activation.html",
+    "care_activation_confirm.html",
+    "admin_clients.html",
+    "admin_client_code.html",
+    "admin_letter_requests.html",
+    "care_letter_request.html",
+    "care_page_layout.html",
+    "care_page_home.html",
+    "care_page_unavailable.html",
+    "care_page_profile.html",
+    "care_page_admins.html",
+    "care_page_delete.html",
+    "_admin_nav.html",
+    "admin_home.html",
+    "admin_branding.html",
+    "admin_inbox.html",
+    "admin_question.html",
+    "admin_settings.html",
+    "admin_employees.html",
+    "admin_employee.html",
+    "admin_invitation.html",
+    "admin_administrators.html",
+    "admin_client.html",
+    "_client_fields.html",
 ];
 
 pub struct Views {
@@ -101,7 +156,12 @@ impl Views {
         if let Some(html) = cached {
             return Ok(Html(html.to_string()));
         }
-        let html = self.page(template, ctx, tenant, context! {})?;
+        // Shared by every visitor: it must not carry this visitor's form token.
+        let anonymous = RequestContext {
+            csrf_token: String::new(),
+            ..ctx.clone()
+        };
+        let html = self.page(template, &anonymous, tenant, context! {})?;
         let mut pages = self.shared_pages.write().unwrap_or_else(|p| p.into_inner());
         if pages.len() >= SHARED_PAGES_LIMIT {
             pages.clear();
@@ -120,6 +180,7 @@ impl Views {
         self.env.get_template(name)?.render(context! {
             lang => ctx.language.code(),
             request_id => &ctx.request_id,
+            csrf_token => &ctx.csrf_token,
             tenant => tenant.map(tenant_context),
             ..page
         })
@@ -138,6 +199,20 @@ impl Views {
             .map_err(AppError::internal)
     }
 
+    /// A page of a tenant's portal with a status other than 200 (a form with errors: 422).
+    pub fn page_with_status(
+        &self,
+        name: &str,
+        ctx: &RequestContext,
+        tenant: &Tenant,
+        status: StatusCode,
+        page: Value,
+    ) -> Result<Response, AppError> {
+        let mut response = self.page(name, ctx, tenant, page)?.into_response();
+        response.set_status(status);
+        Ok(response)
+    }
+
     pub fn error_page(
         &self,
         ctx: &RequestContext,
@@ -148,5 +223,24 @@ impl Views {
     ) -> Result<Html<String>, Error> {
         self.render(template, ctx, tenant, context! { title_key, text_key })
             .map(Html)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::TEMPLATES;
+
+    /// A template file that is not in the list would be missing at run time: one 500 per visit.
+    #[test]
+    fn every_template_file_is_compiled_in() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let on_disk: BTreeSet<String> = std::fs::read_dir(folder)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let registered: BTreeSet<String> = TEMPLATES.iter().map(|(n, _)| (*n).to_owned()).collect();
+        assert_eq!(on_disk, registered);
     }
 }

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use common::config::Config;
 use common::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
+use common::storage::ObjectStore;
 use sqlx::PgPool;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -12,6 +13,7 @@ use crate::relay::OutboxRelay;
 pub struct Worker {
     config: Arc<Config>,
     relay: OutboxRelay,
+    storage: ObjectStore,
 }
 
 impl Worker {
@@ -37,6 +39,7 @@ impl Worker {
             clock: common::clock::system(),
         };
         Self {
+            storage: ObjectStore::new(&config.s3),
             config: Arc::new(config),
             relay,
         }
@@ -46,7 +49,18 @@ impl Worker {
     pub async fn run_until_stopped(self, stop: CancellationToken) {
         let mut tasks = JoinSet::new();
         tasks.spawn(self.relay.clone().run(stop.clone()));
-        for (spec, handler) in crate::jobs::consumers() {
+        tasks.spawn(crate::housekeeping::run(
+            self.relay.db.clone(),
+            self.relay.clock.clone(),
+            self.config.worker.housekeeping_interval,
+            stop.clone(),
+        ));
+        let consumers = crate::jobs::consumers(
+            self.relay.db.clone(),
+            self.storage.clone(),
+            self.relay.clock.clone(),
+        );
+        for (spec, handler) in consumers {
             let runner = ConsumerRunner {
                 broker: self.relay.broker.clone(),
                 topology: self.relay.topology.clone(),

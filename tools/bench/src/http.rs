@@ -16,10 +16,10 @@ use web::state::AppState;
 
 use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};
 
-struct Figures {
-    requests_per_second: f64,
-    p50_ms: f64,
-    p99_ms: f64,
+pub struct Figures {
+    pub requests_per_second: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
 }
 
 #[handler]
@@ -54,7 +54,7 @@ async fn tenant_read(portal: Portal, state: Data<&AppState>) -> Result<String, A
     Ok(owner)
 }
 
-async fn serve(
+pub async fn serve(
     app: impl poem::Endpoint + 'static,
     stop: CancellationToken,
 ) -> anyhow::Result<SocketAddr> {
@@ -86,7 +86,7 @@ fn parse_millis(value: &str) -> Option<f64> {
     }
 }
 
-fn wrk(
+pub fn wrk(
     url: &str,
     host: Option<&str>,
     script: Option<&str>,
@@ -125,7 +125,7 @@ fn wrk(
     })
 }
 
-fn row(name: &str, figures: &Figures, baseline: Option<(&Figures, f64)>) {
+pub fn row(name: &str, figures: &Figures, baseline: Option<(&Figures, f64)>) {
     let versus = match baseline {
         Some((base, target)) => {
             let ratio = figures.requests_per_second / base.requests_per_second;

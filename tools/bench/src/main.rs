@@ -5,6 +5,7 @@
 mod http;
 mod queue;
 mod setup;
+mod signin;
 
 use anyhow::Context;
 use common::config::{Config, Env};
@@ -27,7 +28,7 @@ async fn main() -> anyhow::Result<()> {
             ])
             .collect(),
     ))?;
-    // `bin/bench [migrate] [http] [relay] [email]`: the named parts only; none names all.
+    // `bin/bench [migrate] [http] [signin] [relay] [email]`: the named parts only; none names all.
     let asked: Vec<String> = std::env::args().skip(1).collect();
     let wants = |part: &str| asked.is_empty() || asked.iter().any(|a| a == part);
     println!(
@@ -51,6 +52,11 @@ async fn main() -> anyhow::Result<()> {
             http::run(&bench, seconds())
                 .await
                 .context("HTTP benchmark")?;
+        }
+        if wants("signin") {
+            signin::run(&bench, seconds())
+                .await
+                .context("sign-in benchmark")?;
         }
         if wants("relay") {
             queue::relay_throughput(&bench)

@@ -4,11 +4,14 @@ use std::io::Write;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
+use common::accounts::EmailAddress;
 use common::config::Config;
 use common::i18n::Language;
 use common::mq::{list_parked, replay_parked, Broker, ConsumerSpec, ReplaySelection, Topology};
 use common::outbox::{self, Event, Message, Recipient};
+use common::storage::ObjectStore;
 use common::tenancy::{self, Color, HostName, NewTenant, TenantSlug, TenantStatus};
+use common::tenant_admin;
 use sqlx::PgPool;
 
 #[derive(Parser)]
@@ -51,6 +54,13 @@ enum TenantCommand {
     Suspend { slug: String },
     /// Open a suspended tenant's portal again.
     Resume { slug: String },
+    /// Remove a tenant for good: its schema, its stored files and its hosts.
+    Delete {
+        slug: String,
+        /// The slug once more, to confirm.
+        #[arg(long)]
+        confirm: String,
+    },
 }
 
 #[derive(Args)]
@@ -73,6 +83,9 @@ struct CreateTenant {
     support_phone: Option<String>,
     #[arg(long)]
     support_email: Option<String>,
+    /// Send the first tenant-admin invitation to this address.
+    #[arg(long)]
+    admin_email: Option<String>,
     /// Succeed without changes when the tenant already exists.
     #[arg(long)]
     if_not_exists: bool,
@@ -180,12 +193,24 @@ async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
                 support_email: args.support_email,
                 slug,
             };
+            let admin_email = args
+                .admin_email
+                .as_deref()
+                .map(EmailAddress::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--admin-email: {e}"))?;
             match tenancy::create_tenant(&db, &new).await {
-                Ok(tenant) => println!(
-                    "created tenant {} on {}",
-                    tenant.slug,
-                    tenant.hosts.join(", ")
-                ),
+                Ok(tenant) => {
+                    println!(
+                        "created tenant {} on {}",
+                        tenant.slug,
+                        tenant.hosts.join(", ")
+                    );
+                    if let Some(email) = admin_email {
+                        invite_admin(config, &db, &tenant, &email).await?;
+                        println!("invited {} as tenant admin", email.as_str());
+                    }
+                }
                 Err(tenancy::TenancyError::AlreadyExists(slug)) if args.if_not_exists => {
                     println!("tenant {slug} already exists; nothing changed");
                 }
@@ -212,12 +237,41 @@ async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
                 .await?;
             println!("tenant {slug} suspended: its portal shows the maintenance page");
         }
+        TenantCommand::Delete { slug, confirm } => {
+            if confirm != slug {
+                bail!("to delete tenant {slug}, repeat its slug: --confirm {slug}");
+            }
+            let slug = TenantSlug::parse(&slug)?;
+            let storage = ObjectStore::new(&config.s3);
+            let deleted = tenant_admin::delete_tenant(&db, &storage, &slug).await?;
+            println!(
+                "tenant {slug} deleted with its schema and {} stored file(s)",
+                deleted.objects
+            );
+        }
         TenantCommand::Resume { slug } => {
             tenancy::set_tenant_status(&db, &TenantSlug::parse(&slug)?, TenantStatus::Active)
                 .await?;
             println!("tenant {slug} resumed");
         }
     }
+    Ok(())
+}
+
+/// Queues the single-use invitation mail that makes `email` a tenant admin of `tenant`.
+async fn invite_admin(
+    config: &Config,
+    db: &PgPool,
+    tenant: &tenancy::Tenant,
+    email: &EmailAddress,
+) -> anyhow::Result<()> {
+    let now = common::clock::system().now();
+    let host = tenant.hosts.first().context("the tenant has no host")?;
+    let scheme = if config.web.https { "https" } else { "http" };
+    let mut tx = db.begin().await?;
+    tenant_admin::invite_by_mail(&mut tx, tenant, email, &format!("{scheme}://{host}"), now)
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -9,6 +9,7 @@ footer-support-email = Email us: { $email }
 footer-support-url = More information
 footer-platform = A Zorgportaal portal
 footer-accessibility = Accessibility
+footer-language-label = Language
 logo-alt = Logo of { $organisation }
 
 # Start page

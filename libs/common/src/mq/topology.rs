@@ -33,10 +33,15 @@ impl ConsumerSpec {
         Self::new("notifier", &["notification.#"])
     }
 
+    /// The worker's jobs: profile photos, clean-up of objects.
+    pub fn jobs() -> Self {
+        Self::new("jobs", &["job.#"])
+    }
+
     /// Every consumer of the platform. The relay declares them all before it publishes, so an
     /// event is never unroutable because its consumer has not started yet.
     pub fn all() -> Vec<Self> {
-        vec![Self::notifier()]
+        vec![Self::notifier(), Self::jobs()]
     }
 }
 

@@ -11,6 +11,7 @@ use poem::{Endpoint, FromRequest, IntoResponse, PathPattern, Request, RequestBod
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::auth::csrf;
 use crate::error::{self, AppError};
 use crate::state::AppState;
 
@@ -25,6 +26,19 @@ pub struct RequestContext {
     pub request_id: String,
     pub language: Language,
     pub tenant: Option<Arc<Tenant>>,
+    /// Goes into every form as the `csrf` field.
+    pub csrf_token: String,
+    /// `https://<host>` of the portal as the browser asked for it: links in mail point here.
+    pub base_url: String,
+    /// The path and query of a GET: where to come back to after signing in.
+    pub return_path: Option<String>,
+}
+
+impl RequestContext {
+    /// An absolute link into this portal, for e-mails.
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base_url)
+    }
 }
 
 /// Extractor for handlers of a tenant's portal: the context with its tenant.
@@ -44,19 +58,8 @@ impl<'a> FromRequest<'a> for Portal {
     }
 }
 
-fn cookie<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
 fn language_of(req: &Request) -> Language {
-    cookie(req, LANGUAGE_COOKIE)
+    crate::auth::cookies::read(req, LANGUAGE_COOKIE)
         .and_then(Language::parse)
         .unwrap_or_else(|| Language::negotiate(req.header(header::ACCEPT_LANGUAGE)))
 }
@@ -65,6 +68,20 @@ fn is_platform_path(path: &str) -> bool {
     PLATFORM_PATHS
         .iter()
         .any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)))
+}
+
+/// Calls the handler; a panic in it becomes the ordinary error page, with its request id.
+async fn call<E: Endpoint>(ep: &E, req: Request) -> poem::Result<Response> {
+    match AssertUnwindSafe(ep.call(req)).catch_unwind().await {
+        Ok(result) => result.map(IntoResponse::into_response),
+        Err(_) => Err(AppError::internal(anyhow::anyhow!("handler panicked")).into()),
+    }
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .content_type()
+        .is_some_and(|t| t.starts_with("text/html"))
 }
 
 /// Resolves the tenant from `Host`, gates unknown and suspended portals, renders every error
@@ -83,10 +100,23 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
     let tenant = HostName::parse(&host)
         .ok()
         .and_then(|h| state.tenants.by_host(&h));
+    let csrf = csrf::token_for(&req, &state);
     let ctx = RequestContext {
         request_id: Uuid::new_v4().simple().to_string(),
         language: language_of(&req),
         tenant,
+        csrf_token: csrf.token,
+        return_path: (req.method() == poem::http::Method::GET)
+            .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
+            .flatten(),
+        base_url: format!(
+            "{}://{host}",
+            if state.config.web.https {
+                "https"
+            } else {
+                "http"
+            }
+        ),
     };
     req.set_data(ctx.clone());
 
@@ -104,15 +134,25 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
             Some(t) if t.status == TenantStatus::Suspended && !platform_path => {
                 Err(AppError::Suspended(t.clone()).into())
             }
-            // A panic in a handler becomes the ordinary error page, with its request id.
-            _ => match AssertUnwindSafe(ep.call(req)).catch_unwind().await {
-                Ok(result) => result.map(IntoResponse::into_response),
-                Err(_) => Err(AppError::internal(anyhow::anyhow!("handler panicked")).into()),
-            },
+            _ if !platform_path && csrf::is_state_changing(req.method()) => {
+                match csrf::verify(&mut req, &state).await {
+                    Ok(()) => call(ep.as_ref(), req).await,
+                    Err(refused) => Err(refused.into()),
+                }
+            }
+            _ => call(ep.as_ref(), req).await,
         }
     }
     .instrument(span.clone())
     .await;
+    let result = result.map(|mut response| {
+        if let Some(cookie) = csrf.new_cookie.as_ref().filter(|_| is_html(&response)) {
+            if let Ok(value) = cookie.parse() {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    });
 
     let (mut response, route) = match result {
         Ok(response) => {
@@ -122,7 +162,10 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
         Err(error) => {
             let route = error.data::<PathPattern>().map(|p| p.0.clone());
             let _entered = span.enter();
-            (error::render(error, &ctx, &state.views), route)
+            (
+                error::render(error, &ctx, &state.views, state.config.web.https),
+                route,
+            )
         }
     };
     if let Ok(value) = ctx.request_id.parse() {

@@ -1,0 +1,86 @@
+# Activation (CP-2): client records, activation codes and letters.
+
+# Admin: clients and letters
+activation-clients-title = Clients and activation letters
+activation-clients-intro = Add clients and make activation letters. With the code from the letter, a client or relative links the care page to the client's records.
+activation-clients-empty = There are no clients yet.
+activation-clients-caption = Clients
+activation-client-select = Select
+activation-client-number = Client number
+activation-client-name = Name
+activation-client-birth-date = Date of birth
+activation-client-birth-date-hint = As dd-mm-yyyy, for example 02-03-1950.
+activation-client-address = Postal address
+activation-client-address-hint = Each line separately: street and number, postcode and town.
+activation-client-code-state = Activation code
+activation-client-linked = Linked
+activation-code-none = No code yet
+activation-code-open = Valid until { $date }
+activation-code-used = Used
+activation-code-expired = Expired
+activation-code-new = New code
+activation-letters-button = Make letters (pdf)
+activation-letters-hint = Every letter gets a new code; an earlier code that was not used stops working.
+activation-client-edit = Edit
+activation-client-edit-title = Edit client details
+activation-client-edit-intro = Correct the client's details. An activation code that was sent already keeps working; when it is used, the birth date here counts.
+activation-client-save = Save
+activation-notice-client-saved = The client details have been saved.
+activation-client-new-title = New client
+activation-client-add = Add client
+activation-client-number-invalid = Enter the client number: letters, digits, dots or dashes, at most 40 characters.
+activation-client-number-taken = This client number exists already.
+activation-client-name-missing = Enter the client's name.
+activation-client-address-invalid = Enter the postal address on at least 2 and at most 6 lines.
+activation-notice-client = The client has been added.
+activation-notice-none-selected = Select at least one client for the letters.
+activation-code-title = New activation code
+activation-code-intro = The new activation code of { $name } ({ $number }). You see this code only once; an earlier code no longer works.
+activation-code-valid-until = Valid up to and including { $date }.
+
+# A person uses the code
+activation-title = Use an activation code
+activation-intro = Did you receive a letter from { $organisation }? Enter the activation code from the letter and the client's date of birth.
+activation-code = Activation code
+activation-code-hint = As in the letter, for example K7QM-4RTX-9HPE-2WBN.
+activation-birth-date = The client's date of birth
+activation-submit = Use activation code
+activation-no-code = I don't have an activation code
+activation-code-missing = Enter the activation code.
+activation-refused-unknown = We don't know this activation code, or the date of birth does not belong to it. Check the code and the date of birth.
+activation-refused-used = This activation code has been used already. Ask for a new letter if you still need to link the care page.
+activation-refused-expired = This activation code has expired. Ask for a new letter.
+activation-refused-replaced = A newer letter has been sent. Use the code from the newest letter.
+activation-refused-code-locked = A wrong date of birth was entered too often with this activation code. The code no longer works; ask for a new letter.
+activation-refused-too-many = You entered a wrong code too often.
+activation-confirm-title = Is this right?
+activation-confirm-intro = You are linking a care page to the records of this client at { $organisation }:
+activation-confirm-organisation = Organisation
+activation-confirm-client = Client
+activation-confirm-consent = If you agree, the care page shows this client's records at { $organisation }. Only agree if you are the client or care for the client.
+activation-confirm-for-whom = Who is this care page for?
+activation-confirm-myself = For myself: I am { $name }
+activation-confirm-someone-else = For someone else: I care for { $name }
+activation-agree = I agree
+activation-cancel = Cancel
+activation-linked = The care page is linked to { $organisation }.
+
+# Letter received? Asking for a new letter (CP-8)
+letter-request-link = No letter received, or has the code expired? Ask for a new letter.
+letter-request-title = Ask for a new letter
+letter-request-intro = Enter the client number. It is on earlier letters from { $organisation }. The letter goes to the address { $organisation } has for the client.
+letter-request-number = Client number
+letter-request-submit = Ask for a letter
+letter-request-number-invalid = Enter the client number: letters, digits, dots or dashes, at most 40 characters.
+letter-request-sent = Your request has been received. If { $organisation } knows the client number, the letter with a new activation code goes to the client's address.
+letter-requests-title = Requests for a new letter
+letter-requests-intro = Select the requests and make the letters. Each letter goes to the address on the client's record and gets a new code. Requests with an unknown client number are only marked handled.
+letter-requests-empty = There are no open requests.
+letter-requests-caption = Open requests
+letter-requests-number = Client number
+letter-requests-client = Client
+letter-requests-unknown = Unknown client number
+letter-requests-requester = Requested by
+letter-requests-date = Date
+letter-requests-button = Handle and make letters (pdf)
+letter-requests-notice-handled = The requests have been handled.

@@ -1,0 +1,83 @@
+# Messages sent by the notifier: e-mail, SMS and spoken messages (ACC-1 … ACC-9).
+# Periods must match the rules in libs/common/src/accounts (links: confirm 3 days,
+# password 1 hour, phone 24 hours; codes: 5 minutes).
+
+# Shared
+email-link-fallback = Does the button not work? Copy this link and paste it into the address bar of your browser:
+email-contact-phone = Phone: { $phone }
+email-contact-email = E-mail: { $email }
+
+# Welcome: confirm the e-mail address (ACC-2)
+email-confirm-email-subject = Welcome to { $organisation }
+email-confirm-email-intro = You created an account with { $organisation }. Confirm your e-mail address, and you can sign in.
+email-confirm-email-button = Confirm e-mail address
+email-confirm-email-open-link = Open this link to confirm your e-mail address:
+email-confirm-email-validity = The link is valid for 3 days and works only once.
+email-confirm-email-not-you = Did you not create an account? Then you can ignore this e-mail.
+
+# There is an account with this address already (ACC-1)
+email-account-exists-subject = You already have an account with { $organisation }
+email-account-exists-intro = Someone tried to create an account with { $organisation } using this e-mail address. But there is already an account with this e-mail address.
+email-account-exists-was-you = Was that you? Then you can simply sign in with your existing account:
+email-account-exists-sign-in = Sign in
+email-account-exists-forgot = Forgot your password? Then choose a new password:
+email-account-exists-reset = Choose a new password
+email-account-exists-not-you = Was that not you? Then you do not need to do anything. Your account is safe.
+
+# Sign-in code (ACC-4)
+email-sign-in-code-subject = Two-factor sign-in code for { $organisation }
+email-sign-in-code-intro = Enter this sign-in code to sign in to { $organisation }:
+email-sign-in-code-validity = The code is valid for 5 minutes.
+email-sign-in-code-never-share = Never share this code with anyone, not even with staff of { $organisation }.
+email-sign-in-code-not-you = Are you not trying to sign in? Then someone else may know your password. Choose a new password as soon as possible.
+sms-sign-in-code = { $code } is your sign-in code for { $organisation }. Valid for 5 minutes. Do not share this code with anyone.
+voice-sign-in-code = This is a message from { $organisation }. Your sign-in code is: { $code }. Once again: { $code }. The code is valid for 5 minutes. Do not share this code with anyone.
+
+# Forgotten password (ACC-5)
+email-password-reset-subject = Choose a new password for { $organisation }
+email-password-reset-intro = You asked for a new password for your account with { $organisation }. Press the button to choose a new password.
+email-password-reset-button = Choose a new password
+email-password-reset-open-link = Open this link to choose a new password:
+email-password-reset-validity = The link is valid for 1 hour and works only once.
+email-password-reset-not-you = Did you not ask for a new password? Then you can ignore this e-mail. Your password stays the same.
+
+# Password changed (ACC-5, ACC-7)
+email-password-changed-subject = Your password for { $organisation } was changed
+email-password-changed-body = The password of your account with { $organisation } was changed. You were signed out on all other devices.
+email-password-changed-not-you = Did you not change your password? Then contact { $organisation } straight away.
+
+# Confirm a new phone number (ACC-8)
+email-verify-phone-link-subject = Confirm your phone number for { $organisation }
+email-verify-phone-link-intro = You want to use the phone number { $phone } for your account with { $organisation }. Confirm that this number is yours.
+email-verify-phone-link-button = Confirm phone number
+email-verify-phone-link-open-link = Open this link to confirm your phone number:
+email-verify-phone-link-next = After that you get a code on { $phone }: by text message, or we call you and a voice reads the code out. Enter that code in the portal.
+email-verify-phone-link-validity = The link is valid for 24 hours and works only once.
+email-verify-phone-link-not-you = Did you not enter a new phone number? Then you can ignore this e-mail.
+
+# Code for the phone number (ACC-8)
+sms-phone-code = { $code } is your code to confirm your phone number with { $organisation }. Valid for 5 minutes. Do not share this code with anyone.
+voice-phone-code = This is a message from { $organisation }. Your code to confirm your phone number is: { $code }. Once again: { $code }. The code is valid for 5 minutes. Do not share this code with anyone.
+
+# A question from the help form, to the care organisation (ACC-9)
+email-help-question-subject = Question through the portal from { $from_name } (reference { $reference })
+email-help-question-heading = Question through the portal
+email-help-question-intro = { $from_name } asked a question through the portal of { $organisation }.
+email-help-question-from-name = Name: { $name }
+email-help-question-from-email = E-mail address: { $email }
+email-help-question-topic = Subject: { $subject }
+email-help-question-question = Question:
+email-help-question-reference = Reference: { $reference }
+email-help-question-reply = Answer the question with an e-mail to { $email }. Mention the reference in your answer.
+
+# Account deleted (ACC-7)
+email-account-deleted-subject = Your account with { $organisation } was deleted
+email-account-deleted-body = Your account with { $organisation } was deleted. You can no longer sign in with it.
+email-account-deleted-not-you = Did you not ask for this? Then contact { $organisation }.
+
+email-admin-invite-subject = You are invited as administrator of { $organisation }
+email-admin-invite-intro = You are invited to manage the portal of { $organisation }: its branding, its settings and the questions of clients.
+email-admin-invite-button = Become administrator
+email-admin-invite-open-link = Open this link to become administrator:
+email-admin-invite-account = No account yet? Create one with this e-mail address first, then open the link again.
+email-admin-invite-validity = The link works for 7 days and only once.

@@ -1,0 +1,47 @@
+# Phone number (ACC-8): enter it, the link in the e-mail, the code by text message or spoken.
+
+phone-title = Phone number
+phone-intro = With a phone number you get your sign-in code by text message on your mobile phone, or we call your landline and a voice reads the code out.
+phone-current-heading = Your number now
+phone-current-mobile = Your mobile number is { $number }. Your sign-in codes come by text message.
+phone-current-landline = Your landline number is { $number }. We call you with your sign-in code.
+phone-current-none = You have no phone number yet. Your sign-in codes come by e-mail.
+phone-remove = Remove number
+phone-pending-heading = New number, not confirmed yet
+phone-pending-number-mobile = New mobile number: { $number }
+phone-pending-number-landline = New landline number: { $number }
+phone-pending-mail = We sent an e-mail to { $email }. Open that e-mail and click "Confirm phone number". The link works for 24 hours.
+phone-code-sent-sms = We sent a text message with a code to { $number }. Enter the code below. The code works for 5 minutes.
+phone-code-sent-voice = We are calling you on { $number }. A voice reads the code out. Enter the code below. The code works for 5 minutes.
+phone-code-label = Code
+phone-code-submit = Confirm code
+phone-code-resend-hint = No code? After a minute you can ask for a new code.
+phone-code-resend = Send a new code
+phone-code-missing = There is no code you can enter now. Enter your number again.
+phone-cancel = Cancel the change
+phone-new-heading = Enter or change your number
+phone-number-label = Phone number
+phone-number-hint = For example 06 12345678 or 020 1234567. A number abroad starts with + and the country code.
+phone-kind-legend = What kind of number is it?
+phone-kind-mobile = Mobile number (you get the code by text message)
+phone-kind-landline = Landline number (we call you and a voice reads the code out)
+phone-kind-missing = Choose whether it is a mobile or a landline number.
+phone-kind-landline-not-mobile = This is a landline number. It cannot receive text messages. Choose "Landline number".
+phone-submit = Save number
+phone-notice-mail-sent = Check your e-mail. Click the link in the e-mail to confirm your number.
+phone-notice-code-sent = The code is on its way.
+phone-notice-verified = Your phone number is confirmed. Your next sign-in code goes to this number.
+phone-notice-cancelled = The change is cancelled. Your details stay as they were.
+phone-notice-removed = Your phone number is removed. Your sign-in codes come by e-mail again.
+phone-back = To your phone number
+
+phone-link-title = Confirm phone number
+phone-link-text-sms = Press the button. We then send a text message with a code to { $number }.
+phone-link-text-voice = Press the button. We then call { $number } and a voice reads out a code.
+phone-link-submit-sms = Send the code by text message
+phone-link-submit-voice = Call me with the code
+phone-link-sign-in-first = Sign in with your account first. Then open the link in the e-mail again.
+phone-link-other-account-text = This link belongs to another account. Sign out and sign in with the account you entered the number for.
+phone-link-other-account-title = This link belongs to another account
+phone-link-no-change-title = There is no number to confirm
+phone-link-no-change-text = The change was cancelled or is already done. Enter your number again if you want to change it.

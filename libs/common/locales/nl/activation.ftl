@@ -1,0 +1,86 @@
+# Activatie (CP-2): cliëntgegevens, activatiecodes en brieven.
+
+# Beheer: cliënten en brieven
+activation-clients-title = Cliënten en activatiebrieven
+activation-clients-intro = Voeg cliënten toe en maak activatiebrieven. Met de code uit de brief koppelt een cliënt of naaste de zorgpagina aan de gegevens van de cliënt.
+activation-clients-empty = Er zijn nog geen cliënten.
+activation-clients-caption = Cliënten
+activation-client-select = Kies
+activation-client-number = Cliëntnummer
+activation-client-name = Naam
+activation-client-birth-date = Geboortedatum
+activation-client-birth-date-hint = Als dd-mm-jjjj, bijvoorbeeld 02-03-1950.
+activation-client-address = Postadres
+activation-client-address-hint = Elke regel apart: straat en huisnummer, postcode en plaats.
+activation-client-code-state = Activatiecode
+activation-client-linked = Gekoppeld
+activation-code-none = Nog geen code
+activation-code-open = Geldig tot { $date }
+activation-code-used = Gebruikt
+activation-code-expired = Verlopen
+activation-code-new = Nieuwe code
+activation-letters-button = Brieven maken (pdf)
+activation-letters-hint = Elke brief krijgt een nieuwe code; een eerdere code die nog niet is gebruikt, werkt dan niet meer.
+activation-client-edit = Wijzigen
+activation-client-edit-title = Cliëntgegevens wijzigen
+activation-client-edit-intro = Verbeter de gegevens van de cliënt. Een activatiecode die al verstuurd is, blijft werken; bij het gebruik telt de geboortedatum die hier staat.
+activation-client-save = Opslaan
+activation-notice-client-saved = De cliëntgegevens zijn opgeslagen.
+activation-client-new-title = Nieuwe cliënt
+activation-client-add = Cliënt toevoegen
+activation-client-number-invalid = Vul het cliëntnummer in: letters, cijfers, punten of streepjes, hoogstens 40 tekens.
+activation-client-number-taken = Dit cliëntnummer bestaat al.
+activation-client-name-missing = Vul de naam van de cliënt in.
+activation-client-address-invalid = Vul het postadres in op minstens 2 en hoogstens 6 regels.
+activation-notice-client = De cliënt is toegevoegd.
+activation-notice-none-selected = Kies minstens één cliënt voor de brieven.
+activation-code-title = Nieuwe activatiecode
+activation-code-intro = De nieuwe activatiecode van { $name } ({ $number }). Je ziet de code maar één keer; een eerdere code werkt niet meer.
+activation-code-valid-until = Geldig tot en met { $date }.
+
+# Een persoon gebruikt de code
+activation-title = Activatiecode gebruiken
+activation-intro = Heb je een brief van { $organisation } ontvangen? Vul de activatiecode uit de brief en de geboortedatum van de cliënt in.
+activation-code = Activatiecode
+activation-code-hint = Zoals in de brief, bijvoorbeeld K7QM-4RTX-9HPE-2WBN.
+activation-birth-date = Geboortedatum van de cliënt
+activation-submit = Activatiecode gebruiken
+activation-no-code = Ik heb geen activatiecode
+activation-code-missing = Vul de activatiecode in.
+activation-refused-unknown = Deze activatiecode kennen we niet, of de geboortedatum hoort er niet bij. Controleer de code en de geboortedatum.
+activation-refused-used = Deze activatiecode is al gebruikt. Vraag een nieuwe brief aan als je de zorgpagina nog moet koppelen.
+activation-refused-expired = Deze activatiecode is verlopen. Vraag een nieuwe brief aan.
+activation-refused-replaced = Er is een nieuwere brief verstuurd. Gebruik de code uit de nieuwste brief.
+activation-refused-code-locked = Met deze activatiecode is te vaak een verkeerde geboortedatum ingevuld. De code werkt niet meer; vraag een nieuwe brief aan.
+activation-refused-too-many = Je hebt te vaak een verkeerde code ingevuld.
+activation-confirm-title = Klopt dit?
+activation-confirm-intro = Je koppelt een zorgpagina aan de gegevens van deze cliënt bij { $organisation }:
+activation-confirm-organisation = Organisatie
+activation-confirm-client = Cliënt
+activation-confirm-consent = Als je akkoord gaat, kun je op de zorgpagina de gegevens van deze cliënt bij { $organisation } zien. Ga alleen akkoord als je de cliënt bent of voor de cliënt zorgt.
+activation-confirm-for-whom = Voor wie is deze zorgpagina?
+activation-confirm-myself = Voor mijzelf: ik ben { $name }
+activation-confirm-someone-else = Voor iemand anders: ik zorg voor { $name }
+activation-agree = Ik ga akkoord
+activation-cancel = Annuleren
+activation-linked = De zorgpagina is gekoppeld aan { $organisation }.
+
+# Brief ontvangen? Een nieuwe brief aanvragen (CP-8)
+letter-request-link = Geen brief ontvangen, of is de code verlopen? Vraag een nieuwe brief aan.
+letter-request-title = Nieuwe brief aanvragen
+letter-request-intro = Vul het cliëntnummer in. Dat staat op eerdere brieven van { $organisation }. We sturen de brief naar het adres dat { $organisation } van de cliënt heeft.
+letter-request-number = Cliëntnummer
+letter-request-submit = Brief aanvragen
+letter-request-number-invalid = Vul het cliëntnummer in: letters, cijfers, punten of streepjes, hoogstens 40 tekens.
+letter-request-sent = Je aanvraag is ontvangen. Als het cliëntnummer bij { $organisation } bekend is, komt de brief met een nieuwe activatiecode naar het adres van de cliënt.
+letter-requests-title = Aanvragen voor een nieuwe brief
+letter-requests-intro = Kies de aanvragen en maak de brieven. Elke brief gaat naar het adres dat bij de cliënt staat en krijgt een nieuwe code. Aanvragen met een onbekend cliëntnummer worden alleen afgehandeld.
+letter-requests-empty = Er zijn geen open aanvragen.
+letter-requests-caption = Open aanvragen
+letter-requests-number = Cliëntnummer
+letter-requests-client = Cliënt
+letter-requests-unknown = Onbekend cliëntnummer
+letter-requests-requester = Aangevraagd door
+letter-requests-date = Datum
+letter-requests-button = Afhandelen en brieven maken (pdf)
+letter-requests-notice-handled = De aanvragen zijn afgehandeld.

@@ -1,0 +1,47 @@
+# Telefoonnummer (ACC-8): invullen, link in de e-mail, code per sms of gesproken.
+
+phone-title = Telefoonnummer
+phone-intro = Met een telefoonnummer krijg je je inlogcode per sms op je mobiele telefoon, of we bellen je vaste telefoon en een stem leest de code voor.
+phone-current-heading = Je nummer nu
+phone-current-mobile = Je mobiele nummer is { $number }. Je inlogcodes komen per sms.
+phone-current-landline = Je vaste nummer is { $number }. We bellen je met je inlogcode.
+phone-current-none = Je hebt nog geen telefoonnummer. Je inlogcodes komen per e-mail.
+phone-remove = Nummer verwijderen
+phone-pending-heading = Nieuw nummer, nog niet bevestigd
+phone-pending-number-mobile = Nieuw mobiel nummer: { $number }
+phone-pending-number-landline = Nieuw vast nummer: { $number }
+phone-pending-mail = We hebben een e-mail gestuurd naar { $email }. Open die e-mail en klik op "Telefoonnummer bevestigen". De link is 24 uur geldig.
+phone-code-sent-sms = We hebben een sms met een code gestuurd naar { $number }. Vul de code hieronder in. De code is 5 minuten geldig.
+phone-code-sent-voice = We bellen je op { $number }. Een stem leest de code voor. Vul de code hieronder in. De code is 5 minuten geldig.
+phone-code-label = Code
+phone-code-submit = Code bevestigen
+phone-code-resend-hint = Geen code gekregen? Na een minuut kun je een nieuwe code vragen.
+phone-code-resend = Nieuwe code sturen
+phone-code-missing = Er is geen code die je nu kunt invullen. Vul je nummer opnieuw in.
+phone-cancel = Wijziging annuleren
+phone-new-heading = Nummer invullen of wijzigen
+phone-number-label = Telefoonnummer
+phone-number-hint = Bijvoorbeeld 06 12345678 of 020 1234567. Een nummer in het buitenland begint met + en de landcode.
+phone-kind-legend = Wat voor nummer is het?
+phone-kind-mobile = Mobiel nummer (je krijgt de code per sms)
+phone-kind-landline = Vast nummer (we bellen je en een stem leest de code voor)
+phone-kind-missing = Kies of het een mobiel of een vast nummer is.
+phone-kind-landline-not-mobile = Dit is een vast nummer. Daar kan geen sms naartoe. Kies "Vast nummer".
+phone-submit = Nummer opslaan
+phone-notice-mail-sent = Kijk in je e-mail. Klik op de link in de e-mail om je nummer te bevestigen.
+phone-notice-code-sent = De code is onderweg.
+phone-notice-verified = Je telefoonnummer is bevestigd. Je volgende inlogcode komt op dit nummer.
+phone-notice-cancelled = De wijziging is geannuleerd. Je oude gegevens blijven zoals ze waren.
+phone-notice-removed = Je telefoonnummer is verwijderd. Je inlogcodes komen weer per e-mail.
+phone-back = Naar je telefoonnummer
+
+phone-link-title = Telefoonnummer bevestigen
+phone-link-text-sms = Druk op de knop. We sturen dan een sms met een code naar { $number }.
+phone-link-text-voice = Druk op de knop. We bellen dan { $number } en een stem leest een code voor.
+phone-link-submit-sms = Stuur de code per sms
+phone-link-submit-voice = Bel mij met de code
+phone-link-sign-in-first = Log eerst in met je account. Open daarna de link in de e-mail nog een keer.
+phone-link-other-account-text = Deze link hoort bij een ander account. Log uit en log in met het account waarvoor je het nummer hebt ingevuld.
+phone-link-other-account-title = Deze link hoort bij een ander account
+phone-link-no-change-title = Er is geen nummer om te bevestigen
+phone-link-no-change-text = De wijziging is geannuleerd of al klaar. Vul je nummer opnieuw in als je het wilt wijzigen.

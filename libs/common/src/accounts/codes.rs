@@ -1,0 +1,225 @@
+//! Six-digit one-time codes: the second factor of a sign-in (ACC-4) and the check of a new
+//! phone number (ACC-8). A code is valid five minutes and takes five wrong tries; a new code
+//! replaces the previous one.
+
+use std::time::Duration;
+
+use sqlx::FromRow;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::secrets::{six_digit_code, ServerKey};
+use super::AccountId;
+
+pub const VALIDITY: Duration = Duration::from_secs(5 * 60);
+pub const MAX_ATTEMPTS: i32 = 5;
+const SIGNING_PURPOSE: &str = "one-time-code";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodePurpose {
+    SignIn,
+    VerifyPhone,
+}
+
+impl CodePurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            CodePurpose::SignIn => "sign_in",
+            CodePurpose::VerifyPhone => "verify_phone",
+        }
+    }
+}
+
+/// How a code travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Sms,
+    Voice,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+            Channel::Voice => "voice",
+        }
+    }
+}
+
+impl TryFrom<String> for Channel {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, String> {
+        match value.as_str() {
+            "email" => Ok(Channel::Email),
+            "sms" => Ok(Channel::Sms),
+            "voice" => Ok(Channel::Voice),
+            _ => Err(value),
+        }
+    }
+}
+
+/// Which code is meant: whose, what for, and for sign-in which pending session.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeScope {
+    pub account: AccountId,
+    pub purpose: CodePurpose,
+    pub session: Option<Uuid>,
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct IssuedCode {
+    pub id: Uuid,
+    #[sqlx(try_from = "String")]
+    pub channel: Channel,
+    pub phone: Option<String>,
+    pub phone_kind: Option<String>,
+    pub attempts: i32,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub used_at: Option<OffsetDateTime>,
+}
+
+/// The answer to an entered code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeCheck {
+    Accepted,
+    Wrong {
+        tries_left: i32,
+    },
+    /// Five wrong tries: this code no longer works; a new one must be sent.
+    Locked,
+    Expired,
+    /// No code was sent (or it was used already).
+    Missing,
+}
+
+fn sign(key: &ServerKey, id: Uuid, code: &str) -> Vec<u8> {
+    let mut data = id.as_bytes().to_vec();
+    data.extend_from_slice(code.as_bytes());
+    key.sign(SIGNING_PURPOSE, &data)
+}
+
+/// Issues a new code (the previous one of the same scope stops working); returns the code to
+/// send. `phone` is the number it goes to, for phone codes.
+pub async fn issue(
+    conn: &mut sqlx::PgConnection,
+    key: &ServerKey,
+    scope: CodeScope,
+    channel: Channel,
+    phone: Option<(&str, &str)>,
+    now: OffsetDateTime,
+) -> Result<String, sqlx::Error> {
+    sqlx::query(
+        "UPDATE platform.one_time_codes SET expires_at = least(expires_at, $4)
+         WHERE account_id = $1 AND purpose = $2 AND session_id IS NOT DISTINCT FROM $3
+           AND used_at IS NULL",
+    )
+    .bind(scope.account)
+    .bind(scope.purpose.as_str())
+    .bind(scope.session)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let id = Uuid::new_v4();
+    let code = six_digit_code();
+    sqlx::query(
+        "INSERT INTO platform.one_time_codes
+           (id, account_id, purpose, session_id, code_hash, channel, phone, phone_kind,
+            created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(id)
+    .bind(scope.account)
+    .bind(scope.purpose.as_str())
+    .bind(scope.session)
+    .bind(sign(key, id, &code))
+    .bind(channel.as_str())
+    .bind(phone.map(|(number, _)| number))
+    .bind(phone.map(|(_, kind)| kind))
+    .bind(now)
+    .bind(now + VALIDITY)
+    .execute(&mut *conn)
+    .await?;
+    Ok(code)
+}
+
+const LATEST: &str =
+    "SELECT id, channel, phone, phone_kind, attempts, created_at, expires_at, used_at
+     FROM platform.one_time_codes
+     WHERE account_id = $1 AND purpose = $2 AND session_id IS NOT DISTINCT FROM $3
+     ORDER BY created_at DESC LIMIT 1";
+
+/// The newest code of `scope`, used or not.
+pub async fn latest(
+    db: impl sqlx::PgExecutor<'_>,
+    scope: CodeScope,
+) -> Result<Option<IssuedCode>, sqlx::Error> {
+    sqlx::query_as(LATEST)
+        .bind(scope.account)
+        .bind(scope.purpose.as_str())
+        .bind(scope.session)
+        .fetch_optional(db)
+        .await
+}
+
+/// Checks `entered` against the newest code of `scope`, counting a wrong try. On success the
+/// code is used up and returned.
+pub async fn verify(
+    conn: &mut sqlx::PgConnection,
+    key: &ServerKey,
+    scope: CodeScope,
+    entered: &str,
+    now: OffsetDateTime,
+) -> Result<(CodeCheck, Option<IssuedCode>), sqlx::Error> {
+    let code: Option<IssuedCode> = sqlx::query_as(&format!("{LATEST} FOR UPDATE"))
+        .bind(scope.account)
+        .bind(scope.purpose.as_str())
+        .bind(scope.session)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some(code) = code.filter(|c| c.used_at.is_none()) else {
+        return Ok((CodeCheck::Missing, None));
+    };
+    if code.attempts >= MAX_ATTEMPTS {
+        return Ok((CodeCheck::Locked, Some(code)));
+    }
+    if code.expires_at <= now {
+        return Ok((CodeCheck::Expired, Some(code)));
+    }
+    let entered: String = entered.chars().filter(|c| !c.is_whitespace()).collect();
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT code_hash FROM platform.one_time_codes WHERE id = $1")
+            .bind(code.id)
+            .fetch_one(&mut *conn)
+            .await?;
+    let matches = key.verify(
+        SIGNING_PURPOSE,
+        &[code.id.as_bytes(), entered.as_bytes()].concat(),
+        &stored,
+    );
+    if matches {
+        sqlx::query("UPDATE platform.one_time_codes SET used_at = $2 WHERE id = $1")
+            .bind(code.id)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+        return Ok((CodeCheck::Accepted, Some(code)));
+    }
+    let attempts: i32 = sqlx::query_scalar(
+        "UPDATE platform.one_time_codes SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts",
+    )
+    .bind(code.id)
+    .fetch_one(&mut *conn)
+    .await?;
+    let check = if attempts >= MAX_ATTEMPTS {
+        CodeCheck::Locked
+    } else {
+        CodeCheck::Wrong {
+            tries_left: MAX_ATTEMPTS - attempts,
+        }
+    };
+    Ok((check, Some(code)))
+}

@@ -1,0 +1,348 @@
+//! A phone number for sign-in codes (ACC-8): mobile (codes by SMS) or landline (codes read out
+//! in a voice call).
+//!
+//! The number goes through three steps before it counts:
+//! 1. the signed-in person types it: it is kept as a pending change and a single-use link is
+//!    e-mailed to the account's address;
+//! 2. the person opens the link and presses the button: the link is used up and a six-digit
+//!    code goes to the new number;
+//! 3. the person types the code: only then does the number become the account's number.
+//!
+//! A pending change can be cancelled at any moment; a verified number can be removed.
+
+use sqlx::{FromRow, PgConnection, PgExecutor};
+use time::OffsetDateTime;
+
+use super::codes::{self, Channel, CodeCheck, CodePurpose, CodeScope};
+use super::links::{self, LinkError, LinkPurpose};
+use super::secrets::{ServerKey, Token};
+use super::{AccountId, PhoneKind, PhoneNumber};
+
+/// A number waiting to be verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingChange {
+    pub phone: PhoneNumber,
+    pub kind: PhoneKind,
+    /// When the link in the e-mail was used; from then on codes can be sent.
+    pub link_opened_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+impl PendingChange {
+    /// How the code travels to this number.
+    pub fn channel(&self) -> Channel {
+        channel_for(self.kind)
+    }
+}
+
+pub fn channel_for(kind: PhoneKind) -> Channel {
+    match kind {
+        PhoneKind::Mobile => Channel::Sms,
+        PhoneKind::Landline => Channel::Voice,
+    }
+}
+
+/// Why a typed number and kind do not go together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum KindError {
+    #[error("the kind of number is missing")]
+    Missing,
+    #[error("a Dutch landline number cannot receive SMS")]
+    LandlineAsMobile,
+}
+
+impl KindError {
+    pub fn code(self) -> &'static str {
+        match self {
+            KindError::Missing => "phone-kind-missing",
+            KindError::LandlineAsMobile => "phone-kind-landline-not-mobile",
+        }
+    }
+}
+
+/// The kind to use for `number`, given what the person chose. Dutch numbers know their kind
+/// (a person may still choose a voice call to a mobile); numbers abroad need a choice.
+pub fn decide_kind(
+    number: &PhoneNumber,
+    chosen: Option<PhoneKind>,
+) -> Result<PhoneKind, KindError> {
+    match (number.dutch_kind(), chosen) {
+        (Some(PhoneKind::Landline), Some(PhoneKind::Mobile)) => Err(KindError::LandlineAsMobile),
+        (_, Some(kind)) => Ok(kind),
+        (Some(kind), None) => Ok(kind),
+        (None, None) => Err(KindError::Missing),
+    }
+}
+
+#[derive(FromRow)]
+struct PendingRow {
+    phone: String,
+    phone_kind: String,
+    link_opened_at: Option<OffsetDateTime>,
+    created_at: OffsetDateTime,
+}
+
+impl PendingRow {
+    fn into_change(self) -> Option<PendingChange> {
+        Some(PendingChange {
+            phone: PhoneNumber::parse(&self.phone).ok()?,
+            kind: PhoneKind::parse(&self.phone_kind)?,
+            link_opened_at: self.link_opened_at,
+            created_at: self.created_at,
+        })
+    }
+}
+
+/// The account's pending change, if there is one.
+pub async fn pending(
+    db: impl PgExecutor<'_>,
+    account: AccountId,
+) -> Result<Option<PendingChange>, sqlx::Error> {
+    let row: Option<PendingRow> = sqlx::query_as(
+        "SELECT phone, phone_kind, link_opened_at, created_at
+         FROM platform.phone_changes WHERE account_id = $1",
+    )
+    .bind(account)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.and_then(PendingRow::into_change))
+}
+
+fn code_scope(account: AccountId) -> CodeScope {
+    CodeScope {
+        account,
+        purpose: CodePurpose::VerifyPhone,
+        session: None,
+    }
+}
+
+/// Stops every unused phone code and phone link of `account`.
+async fn forget_codes_and_links(
+    conn: &mut PgConnection,
+    account: AccountId,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE platform.one_time_codes SET expires_at = least(expires_at, $2)
+         WHERE account_id = $1 AND purpose = 'verify_phone' AND used_at IS NULL",
+    )
+    .bind(account)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE platform.account_links SET expires_at = least(expires_at, $2)
+         WHERE account_id = $1 AND purpose = 'verify_phone' AND used_at IS NULL",
+    )
+    .bind(account)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Step 1: keeps `phone` as the account's pending change (replacing any earlier one, whose
+/// link and codes stop working) and returns the token for the link to e-mail.
+pub async fn request_change(
+    conn: &mut PgConnection,
+    account: AccountId,
+    phone: &PhoneNumber,
+    kind: PhoneKind,
+    now: OffsetDateTime,
+) -> Result<Token, sqlx::Error> {
+    forget_codes_and_links(conn, account, now).await?;
+    sqlx::query(
+        "INSERT INTO platform.phone_changes (account_id, phone, phone_kind, link_opened_at, created_at)
+         VALUES ($1, $2, $3, NULL, $4)
+         ON CONFLICT (account_id) DO UPDATE
+           SET phone = excluded.phone, phone_kind = excluded.phone_kind,
+               link_opened_at = NULL, created_at = excluded.created_at",
+    )
+    .bind(account)
+    .bind(phone.as_str())
+    .bind(kind.as_str())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    links::create(conn, account, LinkPurpose::VerifyPhone, now).await
+}
+
+/// Why the link cannot send a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenRefused {
+    Link(LinkError),
+    /// The link is fine but belongs to another account than the signed-in one.
+    OtherAccount,
+    /// The change was cancelled (or already completed) since the mail was sent.
+    NoPendingChange,
+}
+
+/// Whose link `token` is and which change it confirms; changes nothing.
+pub async fn peek_link(
+    conn: &mut PgConnection,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Result<(AccountId, PendingChange), OpenRefused>, sqlx::Error> {
+    let account = match links::peek(&mut *conn, token, LinkPurpose::VerifyPhone, now).await? {
+        Ok(account) => account,
+        Err(error) => return Ok(Err(OpenRefused::Link(error))),
+    };
+    Ok(match pending(&mut *conn, account).await? {
+        Some(change) => Ok((account, change)),
+        None => Err(OpenRefused::NoPendingChange),
+    })
+}
+
+/// Step 2: uses the link of `signed_in` up and issues the first code for the pending number;
+/// returns the change and the code to send (by SMS or voice, see [`PendingChange::channel`]).
+/// A link of another account is refused and stays unused.
+pub async fn open_link(
+    conn: &mut PgConnection,
+    key: &ServerKey,
+    signed_in: AccountId,
+    token: &str,
+    now: OffsetDateTime,
+) -> Result<Result<(PendingChange, String), OpenRefused>, sqlx::Error> {
+    match peek_link(conn, token, now).await? {
+        Ok((owner, _)) if owner != signed_in => return Ok(Err(OpenRefused::OtherAccount)),
+        Ok(_) => {}
+        Err(refused) => return Ok(Err(refused)),
+    }
+    let account = match links::consume(conn, token, LinkPurpose::VerifyPhone, now).await? {
+        Ok(account) => account,
+        Err(error) => return Ok(Err(OpenRefused::Link(error))),
+    };
+    sqlx::query("UPDATE platform.phone_changes SET link_opened_at = $2 WHERE account_id = $1")
+        .bind(account)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    let Some(change) = pending(&mut *conn, account).await? else {
+        return Ok(Err(OpenRefused::NoPendingChange));
+    };
+    let code = issue_code(conn, key, account, &change, now).await?;
+    Ok(Ok((change, code)))
+}
+
+/// A (new) code for the pending number; the previous code stops working.
+pub async fn issue_code(
+    conn: &mut PgConnection,
+    key: &ServerKey,
+    account: AccountId,
+    change: &PendingChange,
+    now: OffsetDateTime,
+) -> Result<String, sqlx::Error> {
+    codes::issue(
+        conn,
+        key,
+        code_scope(account),
+        change.channel(),
+        Some((change.phone.as_str(), change.kind.as_str())),
+        now,
+    )
+    .await
+}
+
+/// What came of a typed code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConfirmOutcome {
+    /// The number is now the account's number.
+    Verified(PhoneNumber, PhoneKind),
+    Refused(CodeCheck),
+}
+
+/// Step 3: checks the code; when right, the number it was sent to becomes the account's number
+/// and the pending change ends.
+pub async fn confirm(
+    conn: &mut PgConnection,
+    key: &ServerKey,
+    account: AccountId,
+    entered: &str,
+    now: OffsetDateTime,
+) -> Result<ConfirmOutcome, sqlx::Error> {
+    let (check, issued) = codes::verify(conn, key, code_scope(account), entered, now).await?;
+    if check != CodeCheck::Accepted {
+        return Ok(ConfirmOutcome::Refused(check));
+    }
+    // The number the code went to, which must still be the pending one.
+    let sent_to = issued.and_then(|code| {
+        Some((
+            PhoneNumber::parse(code.phone.as_deref()?).ok()?,
+            PhoneKind::parse(code.phone_kind.as_deref()?)?,
+        ))
+    });
+    let change = pending(&mut *conn, account).await?;
+    let (Some((phone, kind)), Some(change)) = (sent_to, change) else {
+        return Ok(ConfirmOutcome::Refused(CodeCheck::Missing));
+    };
+    if change.phone != phone || change.kind != kind || change.link_opened_at.is_none() {
+        return Ok(ConfirmOutcome::Refused(CodeCheck::Missing));
+    }
+    sqlx::query("UPDATE platform.accounts SET phone = $2, phone_kind = $3 WHERE id = $1")
+        .bind(account)
+        .bind(phone.as_str())
+        .bind(kind.as_str())
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM platform.phone_changes WHERE account_id = $1")
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+    Ok(ConfirmOutcome::Verified(phone, kind))
+}
+
+/// "Wijziging annuleren": the pending change, its link and its codes end. The verified number
+/// (if any) stays. Returns whether there was a change to cancel.
+pub async fn cancel(
+    conn: &mut PgConnection,
+    account: AccountId,
+    now: OffsetDateTime,
+) -> Result<bool, sqlx::Error> {
+    forget_codes_and_links(conn, account, now).await?;
+    let deleted = sqlx::query("DELETE FROM platform.phone_changes WHERE account_id = $1")
+        .bind(account)
+        .execute(&mut *conn)
+        .await?;
+    Ok(deleted.rows_affected() > 0)
+}
+
+/// Removes the verified number: sign-in codes go by e-mail again. Returns whether there was one.
+pub async fn remove(db: impl PgExecutor<'_>, account: AccountId) -> Result<bool, sqlx::Error> {
+    let updated = sqlx::query(
+        "UPDATE platform.accounts SET phone = NULL, phone_kind = NULL
+         WHERE id = $1 AND phone IS NOT NULL",
+    )
+    .bind(account)
+    .execute(db)
+    .await?;
+    Ok(updated.rows_affected() > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_numbers_know_their_kind_and_numbers_abroad_need_a_choice() {
+        let mobile = PhoneNumber::parse("06 12345678").unwrap();
+        let landline = PhoneNumber::parse("020 1234567").unwrap();
+        let abroad = PhoneNumber::parse("+49301234567").unwrap();
+        assert_eq!(decide_kind(&mobile, None), Ok(PhoneKind::Mobile));
+        assert_eq!(
+            decide_kind(&mobile, Some(PhoneKind::Landline)),
+            Ok(PhoneKind::Landline)
+        );
+        assert_eq!(decide_kind(&landline, None), Ok(PhoneKind::Landline));
+        assert_eq!(
+            decide_kind(&landline, Some(PhoneKind::Mobile)),
+            Err(KindError::LandlineAsMobile)
+        );
+        assert_eq!(decide_kind(&abroad, None), Err(KindError::Missing));
+        assert_eq!(
+            decide_kind(&abroad, Some(PhoneKind::Mobile)),
+            Ok(PhoneKind::Mobile)
+        );
+        assert_eq!(channel_for(PhoneKind::Mobile), Channel::Sms);
+        assert_eq!(channel_for(PhoneKind::Landline), Channel::Voice);
+    }
+}

@@ -1,0 +1,244 @@
+//! A person using the portal without a browser: keeps its cookies per portal, sends the CSRF
+//! token of the last page it saw with every form, and follows no redirects by itself (tests
+//! look at them).
+
+use std::collections::BTreeMap;
+
+use reqwest::header::{HeaderMap, LOCATION, SET_COOKIE};
+use reqwest::StatusCode;
+
+use crate::TestPlatform;
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Page {
+    /// Where a redirect points.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get(LOCATION).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every `Set-Cookie` header, as sent.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_owned))
+            .collect()
+    }
+
+    /// The value of hidden input `name` in the page.
+    pub fn hidden(&self, name: &str) -> Option<String> {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.body.find(&marker)? + marker.len();
+        let end = self.body[start..].find('"')? + start;
+        Some(unescape(&self.body[start..end]))
+    }
+
+    /// Whether the page shows `text` (compared after undoing HTML escapes).
+    pub fn shows(&self, text: &str) -> bool {
+        unescape(&self.body).contains(text)
+    }
+}
+
+/// `value` escaped for a query string.
+fn form_urlencoded_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+pub fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+pub struct Visitor {
+    client: reqwest::Client,
+    base: String,
+    pub host: String,
+    pub cookies: BTreeMap<String, String>,
+    pub user_agent: String,
+    /// The CSRF token of the last page that had a form.
+    pub csrf: Option<String>,
+}
+
+impl Visitor {
+    pub fn new(platform: &TestPlatform, host: &str) -> Self {
+        let addr = platform.web_addr.expect("web is not running in this test");
+        Self {
+            client: platform.http.clone(),
+            base: format!("http://{addr}"),
+            host: host.to_owned(),
+            cookies: BTreeMap::new(),
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0".to_owned(),
+            csrf: None,
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let response = request
+            .header("Host", &self.host)
+            .header("Cookie", self.cookie_header())
+            .header("User-Agent", &self.user_agent)
+            .header("Accept-Language", "nl")
+            .send()
+            .await
+            .expect("request to the portal");
+        let page = Page {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: response.text().await.unwrap_or_default(),
+        };
+        for cookie in page.set_cookies() {
+            let pair = cookie.split(';').next().unwrap_or_default();
+            if let Some((name, value)) = pair.split_once('=') {
+                if value.is_empty() || cookie.contains("Max-Age=0") {
+                    self.cookies.remove(name);
+                } else {
+                    self.cookies.insert(name.to_owned(), value.to_owned());
+                }
+            }
+        }
+        if let Some(token) = page.hidden("csrf") {
+            self.csrf = Some(token);
+        }
+        page
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let request = self.client.get(format!("{}{path}", self.base));
+        self.send(request).await
+    }
+
+    /// GETs `path` and returns the status, headers and raw body (an image, a download).
+    pub async fn get_bytes(&mut self, path: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .header("Host", &self.host)
+            .header("Cookie", self.cookie_header())
+            .header("User-Agent", &self.user_agent)
+            .send()
+            .await
+            .expect("request to the portal");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default().to_vec();
+        (status, headers, bytes)
+    }
+
+    /// Posts a form with the CSRF token of the last page seen.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all: Vec<(&str, String)> =
+            fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        if let Some(token) = &self.csrf {
+            all.push(("csrf", token.clone()));
+        }
+        self.post_raw(path, &all).await
+    }
+
+    /// Posts a form with the CSRF token of the last page seen and returns the status, headers
+    /// and raw body (a download).
+    pub async fn post_bytes(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> (StatusCode, HeaderMap, Vec<u8>) {
+        let mut all: Vec<(&str, String)> =
+            fields.iter().map(|(k, v)| (*k, (*v).to_owned())).collect();
+        if let Some(token) = &self.csrf {
+            all.push(("csrf", token.clone()));
+        }
+        let response = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(&all)
+            .header("Host", &self.host)
+            .header("Cookie", self.cookie_header())
+            .header("User-Agent", &self.user_agent)
+            .send()
+            .await
+            .expect("request to the portal");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.unwrap_or_default().to_vec();
+        (status, headers, bytes)
+    }
+
+    /// Posts exactly these fields (no token added).
+    pub async fn post_raw(&mut self, path: &str, fields: &[(&str, String)]) -> Page {
+        let request = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(fields);
+        self.send(request).await
+    }
+
+    /// Uploads one file as `multipart/form-data` to `path`, with the CSRF token of the last page
+    /// seen in the query (as the portal's upload forms do).
+    pub async fn post_file(
+        &mut self,
+        path: &str,
+        field: &str,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Page {
+        let token = self.csrf.clone().unwrap_or_default();
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let url = format!(
+            "{}{path}{separator}csrf={}",
+            self.base,
+            form_urlencoded_value(&token)
+        );
+        let boundary = format!("----zorgportaal{}", uuid::Uuid::new_v4().simple());
+        let mut body = Vec::with_capacity(bytes.len() + 512);
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(url)
+            .header(
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request).await
+    }
+
+    /// The session cookie's value, under either of its names.
+    pub fn session(&self) -> Option<&String> {
+        self.cookies
+            .get("zp_session")
+            .or_else(|| self.cookies.get("__Host-zp_session"))
+    }
+}
