@@ -393,6 +393,19 @@ async fn an_unlinked_care_page_is_linked_in_place() {
         )
         .await;
     let page = linked_pages(&platform, &tenant).await[0].0;
+    // The unlinked page shows both ways to link it: the code, or asking for a new letter.
+    let home = person.get(&format!("/zorgpagina/{page}")).await;
+    assert!(
+        home.body
+            .contains(&format!("/zorgpagina/activatiecode?zorgpagina={page}")),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.body.contains(r#"href="/brief-aanvragen""#),
+        "{}",
+        home.body
+    );
     let confirm = enter(&mut person, &code, "09-09-1939", Some(page)).await;
     assert!(confirm.shows("Ik ga akkoord"), "{}", confirm.body);
     let agreed = person
