@@ -275,8 +275,9 @@ rabbit_start_failed() {
     echo "--- rabbitmq-server -detached printed:"; cat "$RABBIT_START_LOG" 2>/dev/null
     echo "--- processes:"; pgrep -af 'beam|epmd' || echo "(none)"
     local log
-    for log in /var/log/rabbitmq/*.log; do
-      [[ -f $log ]] || continue
+    # The Debian wrapper writes startup_log and startup_err next to the node's own logs.
+    for log in /var/log/rabbitmq/*; do
+      [[ -f $log && -s $log ]] || continue
       echo "--- last lines of $log:"; tail -n 30 "$log"
     done
   } >&2
