@@ -365,6 +365,13 @@ impl Browser {
             .collect()
     }
 
+    /// Keeps `bytes` (a downloaded letter, say) beside the screenshots as `<file_name>`.
+    pub fn keep_artifact(&self, file_name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.artifact_dir.join(file_name);
+        fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
     /// Saves what the browser shows as `artifacts/browser/<test>/<NN>-<step>.png`, NN counting
     /// 01, 02, … in this test; returns the file's path.
     pub async fn screenshot(&mut self, step: &str) -> PathBuf {

@@ -326,7 +326,9 @@ async fn a_tenant_admin_brands_the_portal_and_a_new_person_activates_a_letter_in
     browser
         .click_button_to_download("Brieven maken (pdf)")
         .await;
-    let letter = letters::read(&browser.downloaded("activatiebrieven.pdf").await);
+    let pdf = browser.downloaded("activatiebrieven.pdf").await;
+    browser.keep_artifact("activatiebrieven.pdf", &pdf);
+    let letter = letters::read(&pdf);
     assert_eq!(letter.pages.len(), 1);
     let text = &letter.pages[0];
     assert!(text.contains("Zorggroep Huisstijl"), "{text}");
