@@ -233,7 +233,7 @@ async fn settings_phone_and_help_in_a_real_browser() {
 }
 
 /// Issue 5's main path: a tenant admin brands the portal (colours with a live preview, a logo)
-/// and makes the code for a client's letter; a new person signs up, enters the code and the
+/// and prints a client's letter as PDF; a new person signs up, enters the letter's code and the
 /// birth date, agrees, and lands on the linked care page in the organisation's colours.
 /// Screenshots of every step are kept as artefacts.
 #[tokio::test]

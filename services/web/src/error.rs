@@ -43,6 +43,23 @@ impl AppError {
     }
 }
 
+/// A failed query, tenant lookup or storage call in a handler is an internal error: `?` says so.
+macro_rules! internal_from {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<$error> for AppError {
+            fn from(error: $error) -> Self {
+                Self::internal(error)
+            }
+        }
+    )*};
+}
+
+internal_from!(
+    sqlx::Error,
+    common::tenancy::TenancyError,
+    common::storage::StorageError,
+);
+
 impl ResponseError for AppError {
     fn status(&self) -> StatusCode {
         match self {

@@ -54,14 +54,12 @@ pub async fn refused(
         CodeCheck::Wrong { tries_left } => {
             CODE_ACCOUNT
                 .record(&state.db, &entry.account.to_string(), entry.now)
-                .await
-                .map_err(AppError::internal)?;
+                .await?;
             log(
                 SecurityEvent::WrongCode,
                 json!({ "purpose": entry.purpose, "tries_left": tries_left }),
             )
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 i18n::text_with(language, "code-wrong", &[("tries", tries_left.to_string())]),
@@ -72,8 +70,7 @@ pub async fn refused(
                 SecurityEvent::CodeLocked,
                 json!({ "purpose": entry.purpose }),
             )
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
             (
                 StatusCode::TOO_MANY_REQUESTS,
                 i18n::text(language, "code-locked"),

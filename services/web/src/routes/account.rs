@@ -105,9 +105,7 @@ pub async fn sessions_page(
     me: SignedIn,
 ) -> Result<Html<String>, AppError> {
     let now = state.clock.now();
-    let list = sessions::list(&state.db, me.account.id, now)
-        .await
-        .map_err(AppError::internal)?;
+    let list = sessions::list(&state.db, me.account.id, now).await?;
     let rows: Vec<SessionRow> = list
         .into_iter()
         .map(|s| {
@@ -139,9 +137,7 @@ pub async fn end_session(
     me: SignedIn,
     Path(id): Path<Uuid>,
 ) -> Result<Response, AppError> {
-    let ended = sessions::end_by_id(&state.db, me.account.id, id)
-        .await
-        .map_err(AppError::internal)?;
+    let ended = sessions::end_by_id(&state.db, me.account.id, id).await?;
     if !ended {
         return Err(AppError::NotFound);
     }
@@ -163,10 +159,8 @@ pub async fn end_everywhere(
     me: SignedIn,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let ended = sessions::end_all(&mut *tx, me.account.id, None)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let ended = sessions::end_all(&mut *tx, me.account.id, None).await?;
     security_log::record(
         &mut *tx,
         Some(me.account.id),
@@ -175,9 +169,8 @@ pub async fn end_everywhere(
         json!({ "sessions_ended": ended }),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    .await?;
+    tx.commit().await?;
     let response = Redirect::see_other("/inloggen?melding=uitgelogd").into_response();
     Ok(cookies::attach(
         response,

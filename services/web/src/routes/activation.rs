@@ -94,13 +94,9 @@ async fn clients_page(
     problem: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let clients = activation::clients(&mut tx)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let clients = activation::clients(&mut tx).await?;
+    tx.commit().await?;
     let rows: Vec<Value> = clients
         .iter()
         .map(|c| {
@@ -177,18 +173,16 @@ pub async fn create_client(
     let mut errors = FieldErrors::default();
     match form.parse(now.date()) {
         Ok(new) => {
-            let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-                .await
-                .map_err(AppError::internal)?;
+            let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
             match activation::create_client(&mut tx, admin.me.account.id, &new, now).await {
                 Ok(_) => {
-                    tx.commit().await.map_err(AppError::internal)?;
+                    tx.commit().await?;
                     return Ok(
                         Redirect::see_other("/beheer/clienten?melding=client").into_response()
                     );
                 }
                 Err(ActivationError::DuplicateNumber) => {
-                    tx.rollback().await.map_err(AppError::internal)?;
+                    tx.rollback().await?;
                     errors.add("client_number", "activation-client-number-taken");
                 }
                 Err(other) => return Err(AppError::internal(other)),
@@ -219,16 +213,11 @@ pub async fn new_code(
 ) -> Result<Response, AppError> {
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
     let record = activation::client(&mut tx, id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
-    let settings = tenant_admin::settings(tx.conn())
-        .await
-        .map_err(AppError::internal)?;
+    let settings = tenant_admin::settings(tx.conn()).await?;
     let issued = activation::issue_code(
         &mut tx,
         admin.me.account.id,
@@ -236,9 +225,8 @@ pub async fn new_code(
         settings.activation_code_validity(),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    .await?;
+    tx.commit().await?;
     let mut response = state.views.page_with_status(
         "admin_client_code.html",
         &admin_ctx(&portal, &admin),
@@ -278,15 +266,13 @@ pub async fn letters_pdf(
 ) -> Result<Response, AppError> {
     let ids = ids_in(body, "client").await?;
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
     let batch = letters_for(&mut tx, &admin, &ids, now).await?;
     if batch.is_empty() {
-        tx.rollback().await.map_err(AppError::internal)?;
+        tx.rollback().await?;
         return Ok(Redirect::see_other("/beheer/clienten?melding=geen-keuze").into_response());
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     pdf_response(&state, &admin, batch).await
 }
 
@@ -297,15 +283,10 @@ async fn letters_for(
     ids: &[Uuid],
     now: time::OffsetDateTime,
 ) -> Result<Vec<Letter>, AppError> {
-    let settings = tenant_admin::settings(tx.conn())
-        .await
-        .map_err(AppError::internal)?;
+    let settings = tenant_admin::settings(tx.conn()).await?;
     let mut batch = Vec::new();
     for id in ids {
-        let Some(record) = activation::client(tx, *id)
-            .await
-            .map_err(AppError::internal)?
-        else {
+        let Some(record) = activation::client(tx, *id).await? else {
             continue;
         };
         let issued = activation::issue_code(
@@ -315,8 +296,7 @@ async fn letters_for(
             settings.activation_code_validity(),
             now,
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         batch.push(Letter {
             client_name: record.name,
             client_number: record.client_number,
@@ -337,19 +317,17 @@ async fn pdf_response(
     let tenant = &admin.tenant;
     let host = tenant.hosts.first().cloned().unwrap_or_default();
     let logo = letter_logo(state, tenant).await;
-    let head = LetterHead {
-        organisation: tenant.display_name.clone(),
-        portal_url: format!("https://{host}"),
-        heading_rgb: Color::parse(&tenant.branding.primary_color)
-            .map(|c| c.rgb())
-            .unwrap_or([0, 0, 0]),
-        logo: None,
-    };
+    let organisation = tenant.display_name.clone();
+    let heading_rgb = Color::parse(&tenant.branding.primary_color)
+        .map(|c| c.rgb())
+        .unwrap_or([0, 0, 0]);
     // Decoding the logo and writing the pages is CPU work: keep it off the async workers.
     let pdf = tokio::task::spawn_blocking(move || {
         let head = LetterHead {
+            organisation,
+            portal_url: format!("https://{host}"),
+            heading_rgb,
             logo: logo.as_deref().and_then(LetterLogo::from_upload),
-            ..head
         };
         letters::build(&head, &batch)
     })
@@ -404,13 +382,9 @@ pub async fn show_letter_requests(
     portal: Portal,
     Query(query): Query<ClientsQuery>,
 ) -> Result<Response, AppError> {
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let requests = activation::open_letter_requests(&mut tx)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let requests = activation::open_letter_requests(&mut tx).await?;
+    tx.commit().await?;
     let rows: Vec<Value> = requests
         .iter()
         .map(|r| {
@@ -447,14 +421,10 @@ pub async fn letter_requests_pdf(
 ) -> Result<Response, AppError> {
     let ids = ids_in(body, "request").await?;
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let records = activation::handle_letter_requests(&mut tx, &ids, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let records = activation::handle_letter_requests(&mut tx, &ids, now).await?;
     let batch = letters_for(&mut tx, &admin, &records, now).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     if batch.is_empty() {
         return Ok(
             Redirect::see_other("/beheer/briefaanvragen?melding=afgehandeld").into_response(),
@@ -531,10 +501,7 @@ pub async fn letter_request(
     }
     let now = state.clock.now();
     let subject = me.account.id.0.to_string();
-    let decision = LETTER_REQUESTS
-        .check(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    let decision = LETTER_REQUESTS.check(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
         return letter_request_page(
             &state,
@@ -547,17 +514,10 @@ pub async fn letter_request(
             Some(wait_text(portal.ctx.language, decision)),
         );
     }
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    LETTER_REQUESTS
-        .record(tx.conn(), &subject, now)
-        .await
-        .map_err(AppError::internal)?;
-    activation::request_letter(&mut tx, me.account.id, &form.client_number, now)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug).await?;
+    LETTER_REQUESTS.record(tx.conn(), &subject, now).await?;
+    activation::request_letter(&mut tx, me.account.id, &form.client_number, now).await?;
+    tx.commit().await?;
     letter_request_page(
         &state,
         &portal,
@@ -697,17 +657,14 @@ async fn check_form(
         )
         .map(Checked::Answer);
     };
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let verdict = activation::check(&mut tx, me.account.id, &form.code, birth_date.date(), now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug).await?;
+    let verdict =
+        activation::check(&mut tx, me.account.id, &form.code, birth_date.date(), now).await?;
     match verdict {
         Ok(matched) => Ok(Checked::Matched(tx, matched)),
         Err(refusal) => {
             // The counters of wrong tries must stay.
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             let (status, wait) = match refusal {
                 Refusal::TooManyTries(after) => (
                     StatusCode::TOO_MANY_REQUESTS,
@@ -743,7 +700,7 @@ pub async fn activation_check(
     let matched = match check_form(&state, &portal, &me, &form).await? {
         Checked::Answer(response) => return Ok(response),
         Checked::Matched(tx, matched) => {
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             matched
         }
     };
@@ -787,6 +744,6 @@ pub async fn activation_agree(
     )
     .await
     .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("/zorgpagina/{page}?melding=gekoppeld")).into_response())
 }

@@ -167,16 +167,13 @@ fn notice_for(melding: Option<&str>) -> Option<&'static str> {
 #[handler]
 async fn home(admin: TenantAdmin, req: &Request, portal: Portal) -> Result<Response, AppError> {
     let state = state(req)?;
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug).await?;
     let open = support::inbox(tx.conn(), 500)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .iter()
         .filter(|q| q.status == "open")
         .count();
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     state.views.page_with_status(
         "admin_home.html",
         &ctx_of(&portal, &admin),
@@ -334,11 +331,9 @@ async fn save_branding(
             );
         }
     };
-    tenant_admin::update_branding(&state.db, admin.tenant.id, &update)
-        .await
-        .map_err(AppError::internal)?;
+    tenant_admin::update_branding(&state.db, admin.tenant.id, &update).await?;
     // The change notifies every process; this one reloads now so the next page shows it.
-    state.tenants.reload().await.map_err(AppError::internal)?;
+    state.tenants.reload().await?;
     Ok(Redirect::see_other("/beheer/huisstijl?melding=huisstijl").into_response())
 }
 
@@ -417,11 +412,7 @@ async fn upload_logo(
         Err(problem) => return logo_refused(state, &portal, &admin, problem).await,
     };
     let key = ObjectKey::new(&admin.tenant.slug, ObjectKind::Logo);
-    state
-        .storage
-        .put(&key, bytes.into(), mime)
-        .await
-        .map_err(AppError::internal)?;
+    state.storage.put(&key, bytes.into(), mime).await?;
     replace_logo(state, &admin, Some(key.as_str())).await?;
     Ok(Redirect::see_other("/beheer/huisstijl?melding=logo").into_response())
 }
@@ -439,21 +430,18 @@ async fn replace_logo(
     key: Option<&str>,
 ) -> Result<(), AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let old = tenant_admin::set_logo(&mut tx, admin.tenant.id, key)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let old = tenant_admin::set_logo(&mut tx, admin.tenant.id, key).await?;
     if let Some(old) = old.filter(|k| ObjectKey::existing(&admin.tenant.slug, k).is_some()) {
         let job = Job::DeleteObjects { keys: vec![old] };
         outbox::write(
             &mut tx,
             &Event::job(Some(admin.tenant.slug.clone()), now, job),
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     }
-    tx.commit().await.map_err(AppError::internal)?;
-    state.tenants.reload().await.map_err(AppError::internal)?;
+    tx.commit().await?;
+    state.tenants.reload().await?;
     Ok(())
 }
 
@@ -468,13 +456,9 @@ async fn show_inbox(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let state = state(req)?;
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let questions = support::inbox(tx.conn(), 500)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let questions = support::inbox(tx.conn(), 500).await?;
+    tx.commit().await?;
     state.views.page_with_status(
         "admin_inbox.html",
         &ctx_of(&portal, &admin),
@@ -498,13 +482,9 @@ async fn show_question(
 ) -> Result<Response, AppError> {
     let state = state(req)?;
     let id = Uuid::parse_str(&id).map_err(|_| AppError::NotFound)?;
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let found = support::find_question(tx.conn(), id)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let found = support::find_question(tx.conn(), id).await?;
+    tx.commit().await?;
     let question = found.ok_or(AppError::NotFound)?;
     state.views.page_with_status(
         "admin_question.html",
@@ -539,13 +519,9 @@ async fn set_question_status(
         "open" => false,
         _ => return Err(AppError::NotFound),
     };
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let found = support::set_handled(tx.conn(), id, handled, state.clock.now())
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let found = support::set_handled(tx.conn(), id, handled, state.clock.now()).await?;
+    tx.commit().await?;
     if !found {
         return Err(AppError::NotFound);
     }
@@ -599,13 +575,9 @@ async fn show_settings(
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
     let state = state(req)?;
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let current = tenant_admin::settings(tx.conn())
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let current = tenant_admin::settings(tx.conn()).await?;
+    tx.commit().await?;
     settings_page(
         state,
         &portal,
@@ -676,13 +648,9 @@ async fn save_settings(
             );
         }
     };
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    tenant_admin::save_settings(tx.conn(), &parsed, state.clock.now())
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    tenant_admin::save_settings(tx.conn(), &parsed, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other("/beheer/instellingen?melding=instellingen").into_response())
 }
 
@@ -742,8 +710,7 @@ pub async fn invitation(
         &me.account.email,
         state.clock.now(),
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     match verdict {
         Ok(()) => invitation_page(state, &portal, &me, StatusCode::OK, &query.token, None),
         Err(problem) => invitation_page(
@@ -766,7 +733,7 @@ pub async fn accept_invitation(
     poem::web::Form(form): poem::web::Form<InvitationToken>,
 ) -> Result<Response, AppError> {
     let state = state(req)?;
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
     let verdict = tenant_admin::accept_invitation(
         &mut tx,
         portal.tenant.id,
@@ -775,9 +742,8 @@ pub async fn accept_invitation(
         &me.account.email,
         state.clock.now(),
     )
-    .await
-    .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    .await?;
+    tx.commit().await?;
     match verdict {
         Ok(()) => Ok(Redirect::see_other("/beheer").into_response()),
         Err(problem) => invitation_page(

@@ -52,12 +52,8 @@ async fn list_page(
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let holders = tenant_admin::admins(&state.db, admin.tenant.id)
-        .await
-        .map_err(AppError::internal)?;
-    let invitations = tenant_admin::open_invitations(&state.db, admin.tenant.id, now)
-        .await
-        .map_err(AppError::internal)?;
+    let holders = tenant_admin::admins(&state.db, admin.tenant.id).await?;
+    let invitations = tenant_admin::open_invitations(&state.db, admin.tenant.id, now).await?;
     let only_one = holders.len() == 1;
     let holders: Vec<_> = holders
         .iter()
@@ -136,12 +132,9 @@ pub async fn invite(
         .await;
     };
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
     tenant_admin::invite_by_mail(tx.conn(), &admin.tenant, &email, &portal.ctx.link(""), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     audit::record(
         tx.conn(),
         admin.me.account.id,
@@ -149,9 +142,8 @@ pub async fn invite(
         serde_json::json!({ "email": email.as_str() }),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    .await?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("{PAGE}?melding=uitgenodigd")).into_response())
 }
 
@@ -165,12 +157,9 @@ pub async fn revoke(
     Path(id): Path<Uuid>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let verdict = tenant_admin::revoke_unless_last(tx.conn(), admin.tenant.id, AccountId(id))
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let verdict =
+        tenant_admin::revoke_unless_last(tx.conn(), admin.tenant.id, AccountId(id)).await?;
     match verdict {
         Ok(()) => {
             audit::record(
@@ -180,9 +169,8 @@ pub async fn revoke(
                 serde_json::json!({ "account": id }),
                 now,
             )
-            .await
-            .map_err(AppError::internal)?;
-            tx.commit().await.map_err(AppError::internal)?;
+            .await?;
+            tx.commit().await?;
             if AccountId(id) == admin.me.account.id {
                 // No longer an admin: the admin pages would answer 403.
                 return Ok(Redirect::see_other("/overzicht").into_response());
@@ -191,7 +179,7 @@ pub async fn revoke(
         }
         Err(RevokeError::NotAnAdmin) => Err(AppError::NotFound),
         Err(RevokeError::LastAdmin) => {
-            tx.rollback().await.map_err(AppError::internal)?;
+            tx.rollback().await?;
             let mut errors = FieldErrors::default();
             errors.add("holders", "administrators-last");
             list_page(

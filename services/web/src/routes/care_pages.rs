@@ -121,9 +121,7 @@ pub async fn switcher(
     me: &SignedIn,
     current: Option<CarePageId>,
 ) -> Result<Vec<SwitcherItem>, AppError> {
-    let entries = care_pages::pages_of(&state.db, me.account.id)
-        .await
-        .map_err(AppError::internal)?;
+    let entries = care_pages::pages_of(&state.db, me.account.id).await?;
     let mut items = Vec::with_capacity(entries.len());
     for entry in entries {
         let path = format!("/zorgpagina/{}", entry.care_page_id);
@@ -348,19 +346,17 @@ pub async fn create(
             .await;
         }
     };
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug).await?;
     match care_pages::create(&mut tx, me.account.id, &new, now).await {
         Ok(page) => {
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             Ok(
                 Redirect::see_other(format!("/zorgpagina/{}?melding=aangemaakt", page.id))
                     .into_response(),
             )
         }
         Err(CarePageError::SelfPageExists) => {
-            tx.rollback().await.map_err(AppError::internal)?;
+            tx.rollback().await?;
             let mut errors = FieldErrors::default();
             errors.add("for_whom", "care-self-exists");
             new_page(
@@ -454,13 +450,9 @@ async fn profile_page(
     errors: FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
-    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let members = care_pages::members(&mut tx, access.page.id)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug).await?;
+    let members = care_pages::members(&mut tx, access.page.id).await?;
+    tx.commit().await?;
     let beheerders: Vec<&str> = members
         .iter()
         .filter(|m| m.role == Role::Beheerder.as_str())
@@ -529,17 +521,13 @@ pub async fn update_profile(
         )
         .await;
     };
-    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug).await?;
     let change = ProfileChange {
         client_name,
         birth_date,
     };
-    care_pages::update_profile(&mut tx, access.page.id, access.me.account.id, &change, now)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    care_pages::update_profile(&mut tx, access.page.id, access.me.account.id, &change, now).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!(
         "/zorgpagina/{}/profiel?melding=opgeslagen",
         access.page.id
@@ -558,13 +546,9 @@ async fn admins_page(
     error: Option<&'static str>,
     notice: Option<(&'static str, Uuid)>,
 ) -> Result<Response, AppError> {
-    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let members = care_pages::members(&mut tx, access.page.id)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug).await?;
+    let members = care_pages::members(&mut tx, access.page.id).await?;
+    tx.commit().await?;
     let notice = notice.and_then(|(key, id)| {
         members
             .iter()
@@ -621,9 +605,7 @@ pub async fn set_rights(
         _ => return Err(AppError::NotFound),
     };
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug).await?;
     let result = care_pages::set_role(
         &mut tx,
         access.page.id,
@@ -635,7 +617,7 @@ pub async fn set_rights(
     .await;
     match result {
         Ok(()) => {
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             // A beheerder who gave up their own rights can no longer manage: to the profile.
             let to = if member == access.me.account.id.0 && role == Role::Lid {
                 format!("/zorgpagina/{}/profiel", access.page.id)
@@ -648,7 +630,7 @@ pub async fn set_rights(
             Ok(Redirect::see_other(to).into_response())
         }
         Err(CarePageError::LastBeheerder) => {
-            tx.rollback().await.map_err(AppError::internal)?;
+            tx.rollback().await?;
             admins_page(
                 &state,
                 &access,
@@ -702,13 +684,9 @@ pub async fn delete(
         return delete_page(&state, &access, StatusCode::UNPROCESSABLE_ENTITY, errors).await;
     }
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    care_pages::delete(&mut tx, &access.page, access.me.account.id, now)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &access.portal.tenant.slug).await?;
+    care_pages::delete(&mut tx, &access.page, access.me.account.id, now).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other("/overzicht?melding=zorgpagina-verwijderd").into_response())
 }
 

@@ -51,14 +51,11 @@ pub async fn show(
     portal: Portal,
     Path(id): Path<Uuid>,
 ) -> Result<Response, AppError> {
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
     let record = activation::client(&mut tx, id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     let form = ClientFields {
         client_number: record.client_number,
         name: record.name,
@@ -101,17 +98,15 @@ pub async fn save(
             )
         }
     };
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
     match activation::update_client(&mut tx, admin.me.account.id, id, &changed, now).await {
         Ok(true) => {
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             Ok(Redirect::see_other("/beheer/clienten?melding=client-opgeslagen").into_response())
         }
         Ok(false) => Err(AppError::NotFound),
         Err(ActivationError::DuplicateNumber) => {
-            tx.rollback().await.map_err(AppError::internal)?;
+            tx.rollback().await?;
             let mut errors = FieldErrors::default();
             errors.add("client_number", "activation-client-number-taken");
             edit_page(

@@ -64,13 +64,9 @@ async fn list_page(
     errors: &FieldErrors,
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let list = employees::list(tx.conn())
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let list = employees::list(tx.conn()).await?;
+    tx.commit().await?;
     let rows: Vec<_> = list
         .iter()
         .map(|e| context! { id => e.id.to_string(), name => &e.name, role => &e.role, photo_url => photo_url(e) })
@@ -134,25 +130,17 @@ pub async fn add(
             return list_page(&state, &portal, &admin, status, &form, &errors, None).await;
         }
     };
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let id = employees::create(tx.conn(), &fields, state.clock.now())
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let id = employees::create(tx.conn(), &fields, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("/beheer/medewerkers/{id}?melding=toegevoegd")).into_response())
 }
 
 /// The employee with `id` in this tenant, or 404 (also for another tenant's id).
 async fn employee(state: &AppState, admin: &TenantAdmin, id: Uuid) -> Result<Employee, AppError> {
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let found = employees::find(tx.conn(), id)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let found = employees::find(tx.conn(), id).await?;
+    tx.commit().await?;
     found.ok_or(AppError::NotFound)
 }
 
@@ -232,13 +220,9 @@ pub async fn save(
             );
         }
     };
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    employees::update(tx.conn(), id, &fields, state.clock.now())
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    employees::update(tx.conn(), id, &fields, state.clock.now()).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("/beheer/medewerkers/{id}?melding=opgeslagen")).into_response())
 }
 
@@ -289,11 +273,7 @@ pub async fn upload_photo(
         }
     };
     let key = ObjectKey::new(&admin.tenant.slug, ObjectKind::ProfilePhoto);
-    state
-        .storage
-        .put(&key, jpeg.into(), "image/jpeg")
-        .await
-        .map_err(AppError::internal)?;
+    state.storage.put(&key, jpeg.into(), "image/jpeg").await?;
     replace_photo(&state, &admin, id, Some(key.as_str())).await?;
     Ok(Redirect::see_other(format!("/beheer/medewerkers/{id}?melding=foto")).into_response())
 }
@@ -307,17 +287,12 @@ async fn replace_photo(
     key: Option<&str>,
 ) -> Result<bool, AppError> {
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let Some(old) = employees::set_photo(tx.conn(), id, key, now)
-        .await
-        .map_err(AppError::internal)?
-    else {
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
+    let Some(old) = employees::set_photo(tx.conn(), id, key, now).await? else {
         return Ok(false);
     };
     remove_later(&mut tx, admin, old, now).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -334,8 +309,7 @@ async fn remove_later(
             tx.conn(),
             &Event::job(Some(admin.tenant.slug.clone()), now, job),
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     }
     Ok(())
 }
@@ -352,7 +326,7 @@ pub async fn photo(
         .photo_key
         .and_then(|k| ObjectKey::existing(&admin.tenant.slug, &k))
         .ok_or(AppError::NotFound)?;
-    let object = state.storage.get(&key).await.map_err(AppError::internal)?;
+    let object = state.storage.get(&key).await?;
     Ok(Response::builder()
         .content_type("image/jpeg")
         .header(header::CACHE_CONTROL, "private, max-age=300")
@@ -366,14 +340,11 @@ pub async fn delete(
     Path(id): Path<Uuid>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = begin_tenant(&state.db, &admin.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &admin.tenant.slug).await?;
     let old = employees::delete(tx.conn(), id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     remove_later(&mut tx, &admin, old, now).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other("/beheer/medewerkers?melding=verwijderd").into_response())
 }

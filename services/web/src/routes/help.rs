@@ -102,8 +102,7 @@ pub async fn ask(
     let language = portal.ctx.language;
     let decision = HELP_IP
         .attempt(&state.db, &client_ip(req, &state), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if !decision.is_allowed() {
         return help_page(
             &state,
@@ -141,12 +140,8 @@ pub async fn ask(
         }
     };
 
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let stored = support::store_question(tx.conn(), &question, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug).await?;
+    let stored = support::store_question(tx.conn(), &question, now).await?;
     if let Some(inbox) = portal.tenant.branding.support_email.as_deref() {
         let message = Message::HelpQuestion {
             from_name: question.name.as_str().to_owned(),
@@ -162,7 +157,7 @@ pub async fn ask(
         // The organisation's staff read Dutch, whatever language the portal was shown in.
         notify(tx.conn(), &portal.tenant, now, to, Language::Nl, message).await?;
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     state.views.page_with_status(
         "help_sent.html",
         &portal.ctx,
@@ -183,13 +178,9 @@ pub async fn faq(
     state: Data<&AppState>,
     MaybeSignedIn(me): MaybeSignedIn,
 ) -> Result<Response, AppError> {
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let entries = support::faq(tx.conn(), portal.ctx.language)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = begin_tenant(&state.db, &portal.tenant.slug).await?;
+    let entries = support::faq(tx.conn(), portal.ctx.language).await?;
+    tx.commit().await?;
     state.views.page_with_status(
         "faq.html",
         &portal.ctx,

@@ -48,9 +48,7 @@ pub async fn switch(
         return Ok(Redirect::see_other(back).into_response());
     };
     if let Some(me) = me {
-        profile::set_language(&state.db, me.account.id, language)
-            .await
-            .map_err(AppError::internal)?;
+        profile::set_language(&state.db, me.account.id, language).await?;
     }
     let cookie = cookies::language(&state.config.web, language);
     Ok(cookies::attach(

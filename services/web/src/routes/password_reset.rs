@@ -73,13 +73,11 @@ pub async fn request(
     };
     let decision = RESET_IP
         .attempt(&state.db, &client_ip(req, &state), now)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .and(
             RESET_ACCOUNT
                 .attempt(&state.db, &email.as_str().to_lowercase(), now)
-                .await
-                .map_err(AppError::internal)?,
+                .await?,
         );
     if !decision.is_allowed() {
         return request_page(
@@ -91,14 +89,9 @@ pub async fn request(
             false,
         );
     }
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    if let Some((account, _)) = accounts::find_by_email(&mut *tx, &email)
-        .await
-        .map_err(AppError::internal)?
-    {
-        let link = links::create(&mut tx, account.id, LinkPurpose::ResetPassword, now)
-            .await
-            .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    if let Some((account, _)) = accounts::find_by_email(&mut *tx, &email).await? {
+        let link = links::create(&mut tx, account.id, LinkPurpose::ResetPassword, now).await?;
         let message = Message::PasswordReset {
             name: account.name.clone(),
             link: portal
@@ -107,7 +100,7 @@ pub async fn request(
         };
         mail_account(&mut tx, &portal.tenant, now, &account, message).await?;
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     request_page(&state, &portal, StatusCode::OK, "", None, true)
 }
 
@@ -144,10 +137,7 @@ pub async fn new_password_form(
     Query(query): Query<TokenQuery>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    match links::peek(&state.db, &query.token, LinkPurpose::ResetPassword, now)
-        .await
-        .map_err(AppError::internal)?
-    {
+    match links::peek(&state.db, &query.token, LinkPurpose::ResetPassword, now).await? {
         Ok(_) => new_password_page(
             &state,
             &portal,
@@ -177,16 +167,13 @@ pub async fn set_new_password(
     Form(form): Form<NewPasswordForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let account_id = match links::peek(&state.db, &form.token, LinkPurpose::ResetPassword, now)
-        .await
-        .map_err(AppError::internal)?
-    {
-        Ok(id) => id,
-        Err(error) => return link_refused(&state, &portal, error),
-    };
+    let account_id =
+        match links::peek(&state.db, &form.token, LinkPurpose::ResetPassword, now).await? {
+            Ok(id) => id,
+            Err(error) => return link_refused(&state, &portal, error),
+        };
     let account = accounts::find_by_id(&state.db, account_id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::default();
     for problem in password::check(
@@ -215,23 +202,16 @@ pub async fn set_new_password(
         .hash(&SecretString::from(form.password))
         .await
         .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    if let Err(error) = links::consume(&mut tx, &form.token, LinkPurpose::ResetPassword, now)
-        .await
-        .map_err(AppError::internal)?
+    let mut tx = state.db.begin().await?;
+    if let Err(error) =
+        links::consume(&mut tx, &form.token, LinkPurpose::ResetPassword, now).await?
     {
         return link_refused(&state, &portal, error);
     }
-    accounts::set_password_hash(&mut *tx, account.id, &hash, now)
-        .await
-        .map_err(AppError::internal)?;
+    accounts::set_password_hash(&mut *tx, account.id, &hash, now).await?;
     // The link came by e-mail, so the address is proven as well.
-    accounts::mark_email_confirmed(&mut *tx, account.id, now)
-        .await
-        .map_err(AppError::internal)?;
-    let ended = sessions::end_all(&mut *tx, account.id, None)
-        .await
-        .map_err(AppError::internal)?;
+    accounts::mark_email_confirmed(&mut *tx, account.id, now).await?;
+    let ended = sessions::end_all(&mut *tx, account.id, None).await?;
     security_log::record(
         &mut *tx,
         Some(account.id),
@@ -240,13 +220,12 @@ pub async fn set_new_password(
         json!({ "sessions_ended": ended }),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let message = Message::PasswordChanged {
         name: account.name.clone(),
     };
     mail_account(&mut tx, &portal.tenant, now, &account, message).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     let response = Redirect::see_other("/inloggen?melding=wachtwoord").into_response();
     Ok(cookies::attach(
         response,

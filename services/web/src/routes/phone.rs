@@ -58,9 +58,7 @@ async fn page(
     status: StatusCode,
     shown: Shown<'_>,
 ) -> Result<Response, AppError> {
-    let pending = phone::pending(&state.db, me.account.id)
-        .await
-        .map_err(AppError::internal)?;
+    let pending = phone::pending(&state.db, me.account.id).await?;
     let current = me.account.phone().map(|(number, kind)| {
         context! { masked => number.masked(), kind => kind_name(kind) }
     });
@@ -179,22 +177,14 @@ pub async fn submit_number(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
     };
     let subject = me.account.id.to_string();
-    let decision = PHONE_LINKS
-        .check(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    let decision = PHONE_LINKS.check(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
         let text = wait_text(language, decision);
         return refuse(StatusCode::TOO_MANY_REQUESTS, errors, Some(text)).await;
     }
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    PHONE_LINKS
-        .record(&mut *tx, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
-    let token = phone::request_change(&mut tx, me.account.id, &number, kind, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    PHONE_LINKS.record(&mut *tx, &subject, now).await?;
+    let token = phone::request_change(&mut tx, me.account.id, &number, kind, now).await?;
     let message = Message::VerifyPhoneLink {
         name: me.account.name.clone(),
         link: portal
@@ -203,7 +193,7 @@ pub async fn submit_number(
         phone: number.as_str().to_owned(),
     };
     mail_account(&mut tx, &portal.tenant, now, &me.account, message).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("{PAGE}?melding=mail")).into_response())
 }
 
@@ -222,10 +212,8 @@ pub async fn link_page(
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut conn = state.db.acquire().await.map_err(AppError::internal)?;
-    let peeked = phone::peek_link(&mut conn, &query.token, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut conn = state.db.acquire().await?;
+    let peeked = phone::peek_link(&mut conn, &query.token, now).await?;
     drop(conn);
     match peeked {
         Ok((owner, change)) => {
@@ -303,8 +291,7 @@ async fn send_code(
 ) -> Result<(), AppError> {
     CODE_SENDS
         .record(&mut *tx, &code_sends_subject(account), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let phone = change.phone.as_str().to_owned();
     let to = match change.channel() {
         Channel::Voice => Recipient::Voice { phone },
@@ -335,14 +322,11 @@ pub async fn open_link(
     };
     let decision = CODE_SENDS
         .check(&state.db, &code_sends_subject(&signed_in.account), now)
-        .await
-        .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
+        .await?;
+    let mut tx = state.db.begin().await?;
     if !decision.is_allowed() {
         // Nothing is used up: the same link works once the wait is over.
-        let peeked = phone::peek_link(&mut tx, &form.token, now)
-            .await
-            .map_err(AppError::internal)?;
+        let peeked = phone::peek_link(&mut tx, &form.token, now).await?;
         return match peeked {
             Ok((owner, change)) if owner == signed_in.account.id => {
                 let error = (StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision));
@@ -361,17 +345,16 @@ pub async fn open_link(
             Err(refused) => link_refused(&state, &portal, me.as_ref(), refused),
         };
     }
-    let opened = phone::open_link(&mut tx, &state.key, signed_in.account.id, &form.token, now)
-        .await
-        .map_err(AppError::internal)?;
+    let opened =
+        phone::open_link(&mut tx, &state.key, signed_in.account.id, &form.token, now).await?;
     match opened {
         Ok((change, code)) => {
             send_code(&mut tx, &portal, &signed_in.account, &change, code, now).await?;
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             Ok(Redirect::see_other(format!("{PAGE}?melding=code")).into_response())
         }
         Err(refused) => {
-            tx.rollback().await.map_err(AppError::internal)?;
+            tx.rollback().await?;
             link_refused(&state, &portal, me.as_ref(), refused)
         }
     }
@@ -402,27 +385,16 @@ pub async fn confirm_code(
             },
         )
     };
-    let decision = CODE_ACCOUNT
-        .check(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    let decision = CODE_ACCOUNT.check(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
-        CODE_ACCOUNT
-            .record(&state.db, &subject, now)
-            .await
-            .map_err(AppError::internal)?;
+        CODE_ACCOUNT.record(&state.db, &subject, now).await?;
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision)).await;
     }
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let outcome = phone::confirm(&mut tx, &state.key, me.account.id, &form.code, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let outcome = phone::confirm(&mut tx, &state.key, me.account.id, &form.code, now).await?;
     match outcome {
         ConfirmOutcome::Verified(number, kind) => {
-            CODE_ACCOUNT
-                .clear(&mut *tx, &subject)
-                .await
-                .map_err(AppError::internal)?;
+            CODE_ACCOUNT.clear(&mut *tx, &subject).await?;
             security_log::record(
                 &mut *tx,
                 Some(me.account.id),
@@ -431,14 +403,13 @@ pub async fn confirm_code(
                 json!({ "phone": number.masked(), "kind": kind.as_str() }),
                 now,
             )
-            .await
-            .map_err(AppError::internal)?;
-            tx.commit().await.map_err(AppError::internal)?;
+            .await?;
+            tx.commit().await?;
             Ok(Redirect::see_other(format!("{PAGE}?melding=bevestigd")).into_response())
         }
         ConfirmOutcome::Refused(check) => {
             // A wrong try is counted on the code even though nothing else changes.
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             let entry = CodeEntry {
                 account: me.account.id,
                 ip: &ip,
@@ -475,8 +446,7 @@ pub async fn resend_code(
         )
     };
     let change = phone::pending(&state.db, me.account.id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .filter(|c| c.link_opened_at.is_some());
     let Some(change) = change else {
         let text = text(language, "phone-code-missing");
@@ -484,17 +454,14 @@ pub async fn resend_code(
     };
     let decision: Decision = CODE_SENDS
         .check(&state.db, &code_sends_subject(&me.account), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if !decision.is_allowed() {
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision)).await;
     }
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let code = phone::issue_code(&mut tx, &state.key, me.account.id, &change, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let code = phone::issue_code(&mut tx, &state.key, me.account.id, &change, now).await?;
     send_code(&mut tx, &portal, &me.account, &change, code, now).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("{PAGE}?melding=code")).into_response())
 }
 
@@ -502,11 +469,9 @@ pub async fn resend_code(
 #[handler]
 pub async fn cancel(state: Data<&AppState>, me: SignedIn) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    phone::cancel(&mut tx, me.account.id, now)
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    phone::cancel(&mut tx, me.account.id, now).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("{PAGE}?melding=geannuleerd")).into_response())
 }
 
@@ -518,10 +483,8 @@ pub async fn remove(
     me: SignedIn,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let removed = phone::remove(&mut *tx, me.account.id)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let removed = phone::remove(&mut *tx, me.account.id).await?;
     if removed {
         security_log::record(
             &mut *tx,
@@ -531,9 +494,8 @@ pub async fn remove(
             json!({}),
             now,
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other(format!("{PAGE}?melding=verwijderd")).into_response())
 }

@@ -74,8 +74,7 @@ async fn settings_page(
     page: SettingsPage<'_>,
 ) -> Result<Response, AppError> {
     let keys = profile::photo_keys(&state.db, me.account.id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .unwrap_or_default();
     let photo_version = keys
         .updated_at
@@ -136,9 +135,7 @@ pub async fn rename(
 ) -> Result<Response, AppError> {
     match PersonName::parse(&form.name) {
         Ok(name) => {
-            profile::rename(&state.db, me.account.id, &name)
-                .await
-                .map_err(AppError::internal)?;
+            profile::rename(&state.db, me.account.id, &name).await?;
             Ok(Redirect::see_other("/instellingen?melding=naam").into_response())
         }
         Err(problem) => {
@@ -181,9 +178,7 @@ pub async fn set_language(
         };
         return settings_page(&state, &portal, &me, StatusCode::UNPROCESSABLE_ENTITY, page).await;
     };
-    profile::set_language(&state.db, me.account.id, language)
-        .await
-        .map_err(AppError::internal)?;
+    profile::set_language(&state.db, me.account.id, language).await?;
     let response = Redirect::see_other("/instellingen?melding=taal").into_response();
     Ok(cookies::attach(response, language_cookie(&state, language)))
 }
@@ -238,23 +233,15 @@ pub async fn upload_photo(
     let key = ObjectKey::new(&tenant, ObjectKind::ProfilePhoto);
     // Stored before the transaction: if that fails, the object is an orphan under the tenant's
     // prefix, which is better than a job pointing at nothing.
-    state
-        .storage
-        .put(&key, bytes.into(), format.mime())
-        .await
-        .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    profile::set_photo_upload(&mut *tx, me.account.id, key.as_str(), now)
-        .await
-        .map_err(AppError::internal)?;
+    state.storage.put(&key, bytes.into(), format.mime()).await?;
+    let mut tx = state.db.begin().await?;
+    profile::set_photo_upload(&mut *tx, me.account.id, key.as_str(), now).await?;
     let job = Job::ResizeProfilePhoto {
         account: me.account.id,
         upload_key: key.as_str().to_owned(),
     };
-    outbox::write(&mut tx, &Event::job(Some(tenant), now, job))
-        .await
-        .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    outbox::write(&mut tx, &Event::job(Some(tenant), now, job)).await?;
+    tx.commit().await?;
     Ok(Redirect::see_other("/instellingen?melding=foto").into_response())
 }
 
@@ -263,8 +250,7 @@ pub async fn upload_photo(
 #[handler]
 pub async fn photo(state: Data<&AppState>, me: SignedIn) -> Result<Response, AppError> {
     let keys = profile::photo_keys(&state.db, me.account.id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .unwrap_or_default();
     let key = keys
         .shown
@@ -286,12 +272,10 @@ pub async fn photo(state: Data<&AppState>, me: SignedIn) -> Result<Response, App
 #[handler]
 pub async fn remove_photo(state: Data<&AppState>, me: SignedIn) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let keys = profile::clear_photo(&mut *tx, me.account.id, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let keys = profile::clear_photo(&mut *tx, me.account.id, now).await?;
     queue_object_removal(&mut tx, keys.all(), now).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other("/instellingen?melding=foto-verwijderd").into_response())
 }
 
@@ -365,17 +349,12 @@ async fn check_current_password(
 ) -> Result<Result<(), (StatusCode, Option<String>)>, AppError> {
     let now = state.clock.now();
     let subject = me.account.email.to_lowercase();
-    let decision = SIGN_IN_ACCOUNT
-        .check(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    let decision = SIGN_IN_ACCOUNT.check(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
         let text = wait_text(me.account.language, decision);
         return Ok(Err((StatusCode::TOO_MANY_REQUESTS, Some(text))));
     }
-    let hash = accounts::password_hash(&state.db, me.account.id)
-        .await
-        .map_err(AppError::internal)?;
+    let hash = accounts::password_hash(&state.db, me.account.id).await?;
     let right = state
         .hasher
         .verify(&SecretString::from(given.to_owned()), hash.as_deref())
@@ -384,10 +363,7 @@ async fn check_current_password(
     if right {
         return Ok(Ok(()));
     }
-    SIGN_IN_ACCOUNT
-        .record(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    SIGN_IN_ACCOUNT.record(&state.db, &subject, now).await?;
     security_log::record(
         &state.db,
         Some(me.account.id),
@@ -396,8 +372,7 @@ async fn check_current_password(
         json!({ "during": "settings" }),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, None)))
 }
 
@@ -457,13 +432,9 @@ pub async fn change_password(
         .await
         .map_err(AppError::internal)?;
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    accounts::set_password_hash(&mut *tx, me.account.id, &hash, now)
-        .await
-        .map_err(AppError::internal)?;
-    let ended = sessions::end_all(&mut *tx, me.account.id, Some(me.session.id))
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    accounts::set_password_hash(&mut *tx, me.account.id, &hash, now).await?;
+    let ended = sessions::end_all(&mut *tx, me.account.id, Some(me.session.id)).await?;
     security_log::record(
         &mut *tx,
         Some(me.account.id),
@@ -472,13 +443,12 @@ pub async fn change_password(
         json!({ "other_sessions_ended": ended }),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let message = Message::PasswordChanged {
         name: me.account.name.clone(),
     };
     mail_account(&mut tx, &portal.tenant, now, &me.account, message).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(Redirect::see_other("/instellingen?melding=wachtwoord").into_response())
 }
 
@@ -557,11 +527,10 @@ pub async fn delete_account(
     leaving::leave_all_care_pages(&state.db, account.id, now)
         .await
         .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
     // Sessions, links, codes and the security log go with the account (ON DELETE CASCADE).
     let keys = profile::delete_account(&mut *tx, account.id)
-        .await
-        .map_err(AppError::internal)?
+        .await?
         .unwrap_or_default();
     queue_object_removal(&mut tx, keys.all(), now).await?;
     let message = Message::AccountDeleted {
@@ -577,9 +546,8 @@ pub async fn delete_account(
         json!({ "account": account.id }),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    .await?;
+    tx.commit().await?;
 
     let mut ctx = portal.ctx.clone();
     ctx.language = account.language;

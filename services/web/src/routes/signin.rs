@@ -125,13 +125,10 @@ async fn send_code(
         purpose: CodePurpose::SignIn,
         session: Some(session),
     };
-    let code = codes::issue(tx, &state.key, scope, channel, None, now)
-        .await
-        .map_err(AppError::internal)?;
+    let code = codes::issue(tx, &state.key, scope, channel, None, now).await?;
     CODE_SENDS
         .record(&mut *tx, &account.id.to_string(), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     let message = Message::SignInCode {
         name: account.name.clone(),
         code,
@@ -159,17 +156,9 @@ pub async fn submit(
     let subject = email.as_str().to_lowercase();
     let decision = SIGN_IN_ACCOUNT
         .check(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?
-        .and(
-            SIGN_IN_IP
-                .check(&state.db, &ip, now)
-                .await
-                .map_err(AppError::internal)?,
-        );
-    let found = accounts::find_by_email(&state.db, &email)
-        .await
-        .map_err(AppError::internal)?;
+        .await?
+        .and(SIGN_IN_IP.check(&state.db, &ip, now).await?);
+    let found = accounts::find_by_email(&state.db, &email).await?;
     let account_id = found.as_ref().map(|(a, _)| a.id);
     if !decision.is_allowed() {
         record_failure(&state, &subject, &ip, now).await?;
@@ -181,8 +170,7 @@ pub async fn submit(
             json!({ "retry_after_s": decision.retry_after().as_secs() }),
             now,
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision));
     }
 
@@ -202,19 +190,15 @@ pub async fn submit(
             json!({}),
             now,
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, wrong());
     };
 
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    SIGN_IN_ACCOUNT
-        .clear(&mut *tx, &subject)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    SIGN_IN_ACCOUNT.clear(&mut *tx, &subject).await?;
     if !account.is_confirmed() {
         let resend = resend_confirmation(&portal, &mut tx, &account, now).await?;
-        tx.commit().await.map_err(AppError::internal)?;
+        tx.commit().await?;
         let text = if resend {
             "signin-unconfirmed-resent"
         } else {
@@ -224,17 +208,14 @@ pub async fn submit(
     }
     let sends = CODE_SENDS
         .check(&mut *tx, &account.id.to_string(), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if let throttle::Decision::Locked(_) = sends {
-        tx.commit().await.map_err(AppError::internal)?;
+        tx.commit().await?;
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, sends));
     }
     // Whatever session the browser brought ends here; the new one has a new token.
     if let Some(old) = session_token(req, &state) {
-        sessions::end(&mut *tx, &old)
-            .await
-            .map_err(AppError::internal)?;
+        sessions::end(&mut *tx, &old).await?;
     }
     let (token, session) = sessions::start(
         &mut *tx,
@@ -245,10 +226,9 @@ pub async fn submit(
         &origin(req, &state),
         now,
     )
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     send_code(&state, &portal, &mut tx, &account, session, now).await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     let response = Redirect::see_other("/inloggen/code").into_response();
     Ok(cookies::attach(
         response,
@@ -262,14 +242,8 @@ async fn record_failure(
     ip: &str,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    SIGN_IN_ACCOUNT
-        .record(&state.db, subject, now)
-        .await
-        .map_err(AppError::internal)?;
-    SIGN_IN_IP
-        .record(&state.db, ip, now)
-        .await
-        .map_err(AppError::internal)?;
+    SIGN_IN_ACCOUNT.record(&state.db, subject, now).await?;
+    SIGN_IN_IP.record(&state.db, ip, now).await?;
     Ok(())
 }
 
@@ -282,20 +256,12 @@ async fn resend_confirmation(
     now: OffsetDateTime,
 ) -> Result<bool, AppError> {
     let subject = account.id.to_string();
-    let decision = CODE_SENDS
-        .check(&mut *tx, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    let decision = CODE_SENDS.check(&mut *tx, &subject, now).await?;
     if !decision.is_allowed() {
         return Ok(false);
     }
-    CODE_SENDS
-        .record(&mut *tx, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
-    let link = links::create(tx, account.id, LinkPurpose::ConfirmEmail, now)
-        .await
-        .map_err(AppError::internal)?;
+    CODE_SENDS.record(&mut *tx, &subject, now).await?;
+    let link = links::create(tx, account.id, LinkPurpose::ConfirmEmail, now).await?;
     let message = Message::ConfirmEmail {
         name: account.name.clone(),
         link: portal
@@ -372,15 +338,9 @@ pub async fn code_submit(
     let subject = pending.account.id.to_string();
     let refuse =
         |status, text: String| code_page(&state, &portal, &pending, status, None, Some(text));
-    let decision = CODE_ACCOUNT
-        .check(&state.db, &subject, now)
-        .await
-        .map_err(AppError::internal)?;
+    let decision = CODE_ACCOUNT.check(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
-        CODE_ACCOUNT
-            .record(&state.db, &subject, now)
-            .await
-            .map_err(AppError::internal)?;
+        CODE_ACCOUNT.record(&state.db, &subject, now).await?;
         security_log::record(
             &state.db,
             Some(pending.account.id),
@@ -389,8 +349,7 @@ pub async fn code_submit(
             json!({}),
             now,
         )
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision));
     }
     let scope = CodeScope {
@@ -398,19 +357,12 @@ pub async fn code_submit(
         purpose: CodePurpose::SignIn,
         session: Some(pending.session.id),
     };
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let (check, _) = codes::verify(&mut tx, &state.key, scope, &form.code, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let (check, _) = codes::verify(&mut tx, &state.key, scope, &form.code, now).await?;
     match check {
         CodeCheck::Accepted => {
-            let (token, _) = sessions::promote(&mut tx, &pending.session, now)
-                .await
-                .map_err(AppError::internal)?;
-            CODE_ACCOUNT
-                .clear(&mut *tx, &subject)
-                .await
-                .map_err(AppError::internal)?;
+            let (token, _) = sessions::promote(&mut tx, &pending.session, now).await?;
+            CODE_ACCOUNT.clear(&mut *tx, &subject).await?;
             security_log::record(
                 &mut *tx,
                 Some(pending.account.id),
@@ -419,9 +371,8 @@ pub async fn code_submit(
                 json!({ "tenant": portal.tenant.slug.as_str() }),
                 now,
             )
-            .await
-            .map_err(AppError::internal)?;
-            tx.commit().await.map_err(AppError::internal)?;
+            .await?;
+            tx.commit().await?;
             let response = Redirect::see_other(after_sign_in(req, &state)).into_response();
             let response = cookies::attach(
                 response,
@@ -439,7 +390,7 @@ pub async fn code_submit(
         }
         other => {
             // The wrong try is counted even though nothing else changes.
-            tx.commit().await.map_err(AppError::internal)?;
+            tx.commit().await?;
             let entry = CodeEntry {
                 account: pending.account.id,
                 ip: &ip,
@@ -464,8 +415,7 @@ pub async fn resend_code(
     let language = portal.ctx.language;
     let decision = CODE_SENDS
         .check(&state.db, &pending.account.id.to_string(), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if !decision.is_allowed() {
         return code_page(
             &state,
@@ -476,7 +426,7 @@ pub async fn resend_code(
             Some(wait_text(language, decision)),
         );
     }
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
     send_code(
         &state,
         &portal,
@@ -486,7 +436,7 @@ pub async fn resend_code(
         now,
     )
     .await?;
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     code_page(
         &state,
         &portal,
@@ -504,9 +454,7 @@ pub async fn sign_out(
     AnySession(session): AnySession,
 ) -> Result<Response, AppError> {
     if let Some((_, _, token)) = session {
-        sessions::end(&state.db, &token)
-            .await
-            .map_err(AppError::internal)?;
+        sessions::end(&state.db, &token).await?;
     }
     let response = Redirect::see_other("/inloggen?melding=uitgelogd").into_response();
     Ok(cookies::attach(

@@ -86,8 +86,7 @@ pub async fn submit(
     let language = portal.ctx.language;
     let decision = SIGN_UP_IP
         .attempt(&state.db, &client_ip(req, &state), now)
-        .await
-        .map_err(AppError::internal)?;
+        .await?;
     if !decision.is_allowed() {
         return form_page(
             &state,
@@ -133,7 +132,7 @@ pub async fn submit(
         .hash(&SecretString::from(form.password))
         .await
         .map_err(AppError::internal)?;
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
     let new = NewAccount {
         email: email.clone(),
         name: name.clone(),
@@ -141,14 +140,9 @@ pub async fn submit(
         language,
         home_tenant: portal.tenant.slug.as_str().to_owned(),
     };
-    match accounts::create_account(&mut *tx, &new, now)
-        .await
-        .map_err(AppError::internal)?
-    {
+    match accounts::create_account(&mut *tx, &new, now).await? {
         Some(account) => {
-            let link = links::create(&mut tx, account.id, LinkPurpose::ConfirmEmail, now)
-                .await
-                .map_err(AppError::internal)?;
+            let link = links::create(&mut tx, account.id, LinkPurpose::ConfirmEmail, now).await?;
             let message = Message::ConfirmEmail {
                 name: account.name.clone(),
                 link: portal
@@ -159,8 +153,7 @@ pub async fn submit(
         }
         None => {
             let (existing, _) = accounts::find_by_email(&mut *tx, &email)
-                .await
-                .map_err(AppError::internal)?
+                .await?
                 .ok_or_else(|| AppError::internal(anyhow::anyhow!("account vanished")))?;
             let message = Message::AccountExists {
                 name: existing.name.clone(),
@@ -170,7 +163,7 @@ pub async fn submit(
             mail_account(&mut tx, &portal.tenant, now, &existing, message).await?;
         }
     }
-    tx.commit().await.map_err(AppError::internal)?;
+    tx.commit().await?;
     Ok(state
         .views
         .page(
@@ -215,14 +208,10 @@ pub async fn confirm_page(
     Query(query): Query<LinkQuery>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    match links::peek(&state.db, &query.token, LinkPurpose::ConfirmEmail, now)
-        .await
-        .map_err(AppError::internal)?
-    {
+    match links::peek(&state.db, &query.token, LinkPurpose::ConfirmEmail, now).await? {
         Ok(account_id) => {
             let account = accounts::find_by_id(&state.db, account_id)
-                .await
-                .map_err(AppError::internal)?
+                .await?
                 .ok_or(AppError::NotFound)?;
             Ok(state
                 .views
@@ -251,16 +240,12 @@ pub async fn confirm(
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let mut tx = state.db.begin().await.map_err(AppError::internal)?;
-    let verdict = links::consume(&mut tx, &form.token, LinkPurpose::ConfirmEmail, now)
-        .await
-        .map_err(AppError::internal)?;
+    let mut tx = state.db.begin().await?;
+    let verdict = links::consume(&mut tx, &form.token, LinkPurpose::ConfirmEmail, now).await?;
     match verdict {
         Ok(account) => {
-            accounts::mark_email_confirmed(&mut *tx, account, now)
-                .await
-                .map_err(AppError::internal)?;
-            tx.commit().await.map_err(AppError::internal)?;
+            accounts::mark_email_confirmed(&mut *tx, account, now).await?;
+            tx.commit().await?;
             Ok(Redirect::see_other("/inloggen?melding=bevestigd").into_response())
         }
         Err(error) => link_refused(&state, &portal, error),
