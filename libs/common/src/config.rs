@@ -407,6 +407,17 @@ impl Config {
 const DEVELOPMENT_SECRET_KEY: [u8; 32] = *b"zorgportaal-development-only-key";
 
 impl WebConfig {
+    /// The address of a portal for links that leave the web service (operator mails): https on
+    /// the default port in production; in development, plain http on the port web listens on.
+    pub fn portal_url(&self, host: &str) -> String {
+        match (self.https, self.bind.port()) {
+            (true, _) => format!("https://{host}"),
+            // Port 0 means "any free port": the real one is not known here.
+            (false, 80 | 0) => format!("http://{host}"),
+            (false, port) => format!("http://{host}:{port}"),
+        }
+    }
+
     /// The key bytes: the configured hex, or the development key when none is set.
     pub fn secret_key_bytes(&self) -> Vec<u8> {
         hex::decode(self.secret_key.expose_secret())
@@ -434,6 +445,27 @@ mod tests {
         let config = Config::from_env(&env(&[("PATH", "/usr/bin")])).unwrap();
         assert_eq!(config.web.bind.port(), 8080);
         assert_eq!(config.amqp.retry_delays.len(), 4);
+    }
+
+    #[test]
+    fn portal_links_carry_the_development_port_and_not_the_production_one() {
+        let dev = Config::from_env(&env(&[("WEB_BIND", "127.0.0.1:8080")])).unwrap();
+        assert_eq!(
+            dev.web.portal_url("demo.zorgportaal.localhost"),
+            "http://demo.zorgportaal.localhost:8080"
+        );
+        let any_port = Config::from_env(&env(&[("WEB_BIND", "127.0.0.1:0")])).unwrap();
+        assert_eq!(any_port.web.portal_url("a.example"), "http://a.example");
+        let production = Config::from_env(&env(&[
+            ("WEB_BIND", "0.0.0.0:8080"),
+            ("WEB_HTTPS", "true"),
+            ("WEB_SECRET_KEY", &"ab".repeat(32)),
+        ]))
+        .unwrap();
+        assert_eq!(
+            production.web.portal_url("linde.zorgportaal.nl"),
+            "https://linde.zorgportaal.nl"
+        );
     }
 
     #[test]

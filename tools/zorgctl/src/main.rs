@@ -267,10 +267,8 @@ async fn invite_admin(
 ) -> anyhow::Result<()> {
     let now = common::clock::system().now();
     let host = tenant.hosts.first().context("the tenant has no host")?;
-    let scheme = if config.web.https { "https" } else { "http" };
     let mut tx = db.begin().await?;
-    tenant_admin::invite_by_mail(&mut tx, tenant, email, &format!("{scheme}://{host}"), now)
-        .await?;
+    tenant_admin::invite_by_mail(&mut tx, tenant, email, &config.web.portal_url(host), now).await?;
     tx.commit().await?;
     Ok(())
 }
