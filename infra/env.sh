@@ -5,6 +5,9 @@ ZORGPORTAAL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ZORGPORTAAL_CACHE="${ZORGPORTAAL_CACHE:-$HOME/.cache/zorgportaal}"
 # Builds are cached outside the clone, so a fresh checkout does not rebuild the world.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ZORGPORTAAL_CACHE/target}"
+# Queries are checked at compile time against the descriptions in .sqlx/ (bin/sqlx-prepare
+# writes them): a query without a description fails the build, with no database in sight.
+export SQLX_OFFLINE="${SQLX_OFFLINE:-true}"
 
 # Export each KEY=value from infra/dev.env unless KEY is already set.
 load_env() {

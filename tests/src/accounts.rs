@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use common::tenancy::Tenant;
+use common::infra::tenancy::Tenant;
 use reqwest::StatusCode;
 
 use crate::mail::CaughtMail;

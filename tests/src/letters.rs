@@ -1,6 +1,6 @@
 //! Reading activation letters back: the PDF's text and the code printed in it.
 
-use common::activation;
+use common::clients::activation;
 
 /// A letter PDF, parsed: the text of each page and how many images it draws.
 pub struct LetterPdf {

@@ -2,7 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use common::outbox::Event;
+use common::infra::outbox::Event;
 use uuid::Uuid;
 
 use crate::CaughtMail;

@@ -67,6 +67,19 @@ pub fn unescape(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// The first `href` in `html` that starts with `prefix`, unescaped.
+pub fn linked_href(html: &str, prefix: &str) -> Option<String> {
+    html.split("href=\"")
+        .skip(1)
+        .map(|s| {
+            s.split('"')
+                .next()
+                .unwrap_or_default()
+                .replace("&#x2f;", "/")
+        })
+        .find(|href| href.starts_with(prefix))
+}
+
 pub struct Visitor {
     client: reqwest::Client,
     base: String,

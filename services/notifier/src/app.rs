@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use common::config::Config;
-use common::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
-use common::tenancy::TenantDirectory;
+use common::infra::config::Config;
+use common::infra::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
+use common::infra::tenancy::TenantDirectory;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
@@ -19,7 +19,7 @@ pub struct Notifier {
 
 impl Notifier {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = common::db::connect(&config.database)
+        let db = common::infra::db::connect(&config.database)
             .await
             .context("connecting to PostgreSQL (DATABASE_URL)")?;
         Self::with_pool(config, db).await

@@ -1,6 +1,6 @@
 //! E-mail over SMTP with a pool of connections, so many messages are in flight at once.
 
-use common::config::SmtpConfig;
+use common::infra::config::SmtpConfig;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::PoolConfig;

@@ -1,10 +1,10 @@
 //! Turns one notification event into one sent message, at most once per event id.
 
 use async_trait::async_trait;
-use common::mq::{Handler, HandlerError, Incoming};
-use common::outbox::{Event, EventPayload, Message, Notification, Recipient};
-use common::telemetry::metrics::{self, KeyValue};
-use common::tenancy::{Tenant, TenantDirectory};
+use common::infra::mq::{Handler, HandlerError, Incoming};
+use common::infra::outbox::{Event, EventPayload, Message, Notification, Recipient};
+use common::infra::telemetry::metrics::{self, KeyValue};
+use common::infra::tenancy::{Tenant, TenantDirectory};
 use sqlx::PgPool;
 
 use crate::email::{EmailError, Mailer, Outgoing};
@@ -140,12 +140,12 @@ impl Handler for NotificationHandler {
         // back and a retry sends; a redelivery after commit finds the claim and sends nothing.
         // A second notifier holding the same message waits on the claim's row lock.
         let mut tx = self.db.begin().await.map_err(transient)?;
-        let claimed = sqlx::query(
+        let claimed = sqlx::query!(
             "INSERT INTO platform.processed_messages (consumer, message_id) VALUES ($1, $2)
              ON CONFLICT DO NOTHING",
+            CONSUMER,
+            event.id,
         )
-        .bind(CONSUMER)
-        .bind(event.id)
         .execute(&mut *tx)
         .await
         .map_err(transient)?;

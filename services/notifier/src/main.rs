@@ -1,10 +1,10 @@
-use common::config::Config;
+use common::infra::config::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let _telemetry = common::telemetry::init("zorgportaal-notifier");
+    let _telemetry = common::infra::telemetry::init("zorgportaal-notifier");
     let config = Config::from_process_env()?;
-    let stop = common::shutdown::on_signal();
+    let stop = common::infra::shutdown::on_signal();
     let notifier = notifier::Notifier::build(config).await?;
     notifier.run_until_stopped(stop).await;
     tracing::info!("notifier stopped");

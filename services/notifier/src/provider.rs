@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
-use common::config::SmsConfig;
-use common::i18n::Language;
+use common::infra::config::SmsConfig;
+use common::infra::i18n::Language;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 

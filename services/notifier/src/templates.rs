@@ -1,7 +1,8 @@
 //! Message templates: `templates/<channel>/<message>/…`, texts from the catalogues.
 
-use common::i18n::Language;
-use common::tenancy::{Color, Tenant};
+use common::infra::i18n::Language;
+use common::infra::tenancy::{Color, Tenant};
+use common::organisation::branding::Contrast;
 use minijinja::{context, Environment, Error};
 
 /// Registers `templates/<path>` under the name `<path>`.
@@ -81,7 +82,7 @@ pub struct RenderedEmail {
 
 impl MessageTemplates {
     pub fn new() -> Result<Self, Error> {
-        let mut env = common::templating::environment(TEMPLATES)?;
+        let mut env = common::infra::templating::environment(TEMPLATES)?;
         env.add_filter("spaced_digits", spaced_digits);
         Ok(Self { env })
     }

@@ -6,21 +6,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use common::accounts::password::PasswordHasher;
-use common::accounts::secrets::ServerKey;
-use common::clock::SharedClock;
-use common::config::Config;
-use common::mq::Broker;
-use common::storage::ObjectStore;
-use common::tenancy::TenantDirectory;
+use common::infra::clock::SharedClock;
+use common::infra::config::Config;
+use common::infra::crypto::ServerKey;
+use common::infra::mq::Broker;
+use common::infra::storage::ObjectStore;
+use common::infra::tenancy::TenantDirectory;
 use poem::listener::{Acceptor, Listener, TcpAcceptor, TcpListener};
 use poem::{Route, Server};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
-use crate::assets::Assets;
+use crate::http::assets::Assets;
+use crate::http::state::AppState;
+use crate::http::templates::Views;
 use crate::routes;
-use crate::state::AppState;
-use crate::views::Views;
 
 /// How often tenants are reloaded even without a change notification.
 const TENANT_SAFETY_RELOAD: Duration = Duration::from_secs(60);
@@ -33,7 +33,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = common::db::connect(&config.database)
+        let db = common::infra::db::connect(&config.database)
             .await
             .context("connecting to PostgreSQL (DATABASE_URL)")?;
         Self::build_with_pool(config, db).await
@@ -41,7 +41,7 @@ impl Application {
 
     /// Binds `config.web.bind` (port 0 picks a free port; see [`Application::local_addr`]).
     pub async fn build_with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
-        Self::build_with_clock(config, db, common::clock::system()).await
+        Self::build_with_clock(config, db, common::infra::clock::system()).await
     }
 
     /// As [`Application::build_with_pool`], reading the time from `clock` (tests move it).

@@ -1,22 +1,16 @@
 //! The portal: server-rendered, branded per tenant, usable without JavaScript.
 //!
 //! - `app`: build the service (binds its listener), then run it until stopped.
-//! - `middleware/`: request context (request id, language, tenant, the one error → page
-//!   mapping), tenant gate, security headers.
-//! - `routes/`: thin handlers, one module per area.
-//! - `views`: minijinja pages from `templates/`; `assets`: content-hashed files from `static/`.
-//! - `auth/`: sessions, cookies, CSRF and the rights guards; `forms`: field errors and mail;
-//!   `uploads`: one file from a multipart form, with its size limit.
+//! - `http/`: plumbing — the one error → page mapping, the page renderer (templates from
+//!   `templates/`, content-hashed files from `static/`), forms, uploads, and the middleware
+//!   around every request (request context, tenant gate, security headers).
+//! - `access/`: the doors — cookies, CSRF, sessions, tenant admins, care-page members.
+//! - `routes/`: thin handlers by audience: `platform/`, `portal/` (account, care page, …) and
+//!   `tenant_admin/` (`/beheer`); templates mirror these folders.
 
+pub mod access;
 pub mod app;
-pub mod assets;
-pub mod auth;
-pub mod error;
-pub mod forms;
-pub mod middleware;
+pub mod http;
 pub mod routes;
-pub mod state;
-pub mod uploads;
-pub mod views;
 
 pub use app::Application;

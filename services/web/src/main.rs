@@ -1,11 +1,11 @@
 use anyhow::Context;
-use common::config::Config;
+use common::infra::config::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let _telemetry = common::telemetry::init("zorgportaal-web");
+    let _telemetry = common::infra::telemetry::init("zorgportaal-web");
     let config = Config::from_process_env()?;
-    let stop = common::shutdown::on_signal();
+    let stop = common::infra::shutdown::on_signal();
     let app = web::Application::build(config).await?;
     tracing::info!(address = %app.local_addr(), "web listening");
     app.run_until_stopped(stop).await.context("web server")?;

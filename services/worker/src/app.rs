@@ -1,9 +1,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use common::config::Config;
-use common::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
-use common::storage::ObjectStore;
+use common::infra::config::Config;
+use common::infra::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
+use common::infra::storage::ObjectStore;
 use sqlx::PgPool;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -18,7 +18,7 @@ pub struct Worker {
 
 impl Worker {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let db = common::db::connect(&config.database)
+        let db = common::infra::db::connect(&config.database)
             .await
             .context("connecting to PostgreSQL (DATABASE_URL)")?;
         Ok(Self::with_pool(config, db))
@@ -36,7 +36,7 @@ impl Worker {
             batch_size: config.worker.relay_batch_size,
             poll_interval: config.worker.relay_poll_interval,
             shutdown_grace: config.worker.shutdown_grace,
-            clock: common::clock::system(),
+            clock: common::infra::clock::system(),
         };
         Self {
             storage: ObjectStore::new(&config.s3),

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use common::accounts::housekeeping;
-use common::clock::SharedClock;
+use common::infra::clock::SharedClock;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 

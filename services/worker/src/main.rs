@@ -1,10 +1,10 @@
-use common::config::Config;
+use common::infra::config::Config;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let _telemetry = common::telemetry::init("zorgportaal-worker");
+    let _telemetry = common::infra::telemetry::init("zorgportaal-worker");
     let config = Config::from_process_env()?;
-    let stop = common::shutdown::on_signal();
+    let stop = common::infra::shutdown::on_signal();
     let worker = worker::Worker::build(config).await?;
     worker.run_until_stopped(stop).await;
     tracing::info!("worker stopped");

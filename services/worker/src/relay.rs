@@ -10,9 +10,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use common::clock::SharedClock;
-use common::mq::{headers, Broker, ConsumerSpec, MqError, OutgoingMessage, Publisher, Topology};
-use common::telemetry::metrics;
+use common::infra::clock::SharedClock;
+use common::infra::mq::{
+    headers, Broker, ConsumerSpec, MqError, OutgoingMessage, Publisher, Topology,
+};
+use common::infra::telemetry::metrics;
 use sqlx::postgres::PgListener;
 use sqlx::types::Json;
 use sqlx::PgPool;
@@ -58,7 +60,6 @@ pub struct RelayedBatch {
     pub lags: Vec<Duration>,
 }
 
-#[derive(sqlx::FromRow)]
 struct OutboxRow {
     seq: i64,
     event_id: Uuid,
@@ -136,14 +137,16 @@ impl OutboxRelay {
     /// One round: claim, publish with confirms, delete. Returns what was relayed.
     pub async fn relay_batch(&self, publisher: &Publisher) -> Result<RelayedBatch, RelayError> {
         let mut tx = self.db.begin().await?;
-        let rows: Vec<OutboxRow> = sqlx::query_as(
-            "SELECT seq, event_id, routing_key, payload::text AS payload, headers, tenant_slug, created_at
-               FROM platform.outbox
-              ORDER BY seq
-              LIMIT $1
-                FOR UPDATE SKIP LOCKED",
+        let rows: Vec<OutboxRow> = sqlx::query_as!(
+            OutboxRow,
+            r#"SELECT seq, event_id, routing_key, payload::text AS "payload!",
+                      headers AS "headers: Json<BTreeMap<String, String>>", tenant_slug, created_at
+                 FROM platform.outbox
+                ORDER BY seq
+                LIMIT $1
+                  FOR UPDATE SKIP LOCKED"#,
+            self.batch_size,
         )
-        .bind(self.batch_size)
         .fetch_all(&mut *tx)
         .await?;
         if rows.is_empty() {
@@ -153,8 +156,7 @@ impl OutboxRelay {
         let messages: Vec<OutgoingMessage> = rows.iter().map(outgoing).collect();
         publisher.publish_batch(&messages).await?;
         let seqs: Vec<i64> = rows.iter().map(|r| r.seq).collect();
-        sqlx::query("DELETE FROM platform.outbox WHERE seq = ANY($1)")
-            .bind(&seqs)
+        sqlx::query!("DELETE FROM platform.outbox WHERE seq = ANY($1)", &seqs)
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -4,15 +4,15 @@ use std::net::SocketAddr;
 use std::process::Command;
 
 use anyhow::{bail, Context};
-use common::tenancy::begin_tenant;
+use common::infra::tenancy::in_tenant;
 use poem::listener::{Acceptor, Listener, TcpListener};
 use poem::web::Data;
 use poem::{get, handler, EndpointExt, Route, Server};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
-use web::error::AppError;
-use web::middleware::Portal;
-use web::state::AppState;
+use web::http::error::AppError;
+use web::http::middleware::Portal;
+use web::http::state::AppState;
 
 use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};
 
@@ -42,15 +42,13 @@ async fn one_query(db: Data<&PgPool>) -> Result<String, AppError> {
 /// A portal page that reads one tenant table inside a tenant transaction.
 #[handler]
 async fn tenant_read(portal: Portal, state: Data<&AppState>) -> Result<String, AppError> {
-    let mut tx = begin_tenant(&state.db, &portal.tenant.slug)
-        .await
-        .map_err(AppError::internal)?;
-    let owner: String =
-        sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
+    let owner = in_tenant(&state.db, &portal.tenant.slug, async |tx| {
+        sqlx::query_scalar::<_, String>("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
             .fetch_one(tx.conn())
             .await
-            .map_err(AppError::internal)?;
-    tx.commit().await.map_err(AppError::internal)?;
+    })
+    .await
+    .map_err(AppError::internal)?;
     Ok(owner)
 }
 

@@ -8,7 +8,7 @@ mod setup;
 mod signin;
 
 use anyhow::Context;
-use common::config::{Config, Env};
+use common::infra::config::{Config, Env};
 
 /// Seconds per HTTP measurement (`BENCH_SECONDS`).
 fn seconds() -> u64 {

@@ -4,11 +4,11 @@
 use std::time::{Duration, Instant};
 
 use anyhow::bail;
-use common::clock::{self, SharedClock};
-use common::i18n::Language;
-use common::mq::{Broker, ConsumerSpec, Publisher, Topology};
-use common::outbox::{self, Event, Message, Recipient};
-use common::tenancy::{begin_tenant, TenantSlug};
+use common::infra::clock::{self, SharedClock};
+use common::infra::i18n::Language;
+use common::infra::mq::{Broker, ConsumerSpec, Publisher, Topology};
+use common::infra::outbox::{self, Event, Message, Recipient};
+use common::infra::tenancy::{in_tenant, TenantSlug};
 use futures::StreamExt;
 use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, ExchangeDeleteOptions, QueueDeleteOptions,
@@ -169,9 +169,10 @@ pub async fn relay_lag(bench: &BenchDatabase) -> anyhow::Result<()> {
     for _ in 0..expected {
         ticker.tick().await;
         let event = event(&clock, "lag@bench.localhost".into())?;
-        let mut tx = begin_tenant(&bench.db, &tenant).await?;
-        outbox::write(tx.conn(), &event).await?;
-        tx.commit().await?;
+        in_tenant(&bench.db, &tenant, async |tx| {
+            outbox::write(tx.conn(), &event).await
+        })
+        .await?;
     }
     let mut lags = receiver.await?;
     stop.cancel();
@@ -221,11 +222,17 @@ pub async fn emails_end_to_end(bench: &BenchDatabase, count: usize) -> anyhow::R
     let tenant = TenantSlug::parse("demo")?;
     let started = Instant::now();
     for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
-        let mut tx = begin_tenant(&bench.db, &tenant).await?;
-        for i in chunk {
-            outbox::write(tx.conn(), &event(&clock, format!("r{i}@{domain}"))?).await?;
-        }
-        tx.commit().await?;
+        let events = chunk
+            .iter()
+            .map(|i| event(&clock, format!("r{i}@{domain}")))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        in_tenant(&bench.db, &tenant, async |tx| {
+            for event in &events {
+                outbox::write(tx.conn(), event).await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        })
+        .await?;
     }
     let committed = started.elapsed();
 

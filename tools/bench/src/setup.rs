@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use anyhow::Context;
-use common::config::Config;
-use common::tenancy::{begin_tenant, TenantSlug};
+use common::infra::config::Config;
+use common::infra::tenancy::{in_tenant, TenantSlug};
 use secrecy::ExposeSecret;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
@@ -83,11 +83,11 @@ pub async fn migrate_figures(config: &Config) -> anyhow::Result<Vec<String>> {
     for count in [200usize, 1_000] {
         let (config_n, name) = fresh_database(config, "migrate").await?;
         let result = async {
-            let db = common::db::connect(&config_n.database).await?;
-            common::db::migrate_platform(&db).await?;
+            let db = common::infra::db::connect(&config_n.database).await?;
+            common::infra::db::migrate_platform(&db).await?;
             register_tenants(&db, 1, count).await?;
-            let first = common::db::migrate_all(&db, 8, |_, _| {}).await?;
-            let again = common::db::migrate_all(&db, 8, |_, _| {}).await?;
+            let first = common::infra::db::migrate_all(&db, 8, |_, _| {}).await?;
+            let again = common::infra::db::migrate_all(&db, 8, |_, _| {}).await?;
             db.close().await;
             figures.push(format!(
                 "{count:>5} tenant schemas: {:>6.2} s ({} migrations); again, nothing to do: {:.2} s",
@@ -108,8 +108,8 @@ impl BenchDatabase {
     pub async fn create(config: &Config, tenants: usize) -> anyhow::Result<Self> {
         let started = Instant::now();
         let (config, name) = fresh_database(config, "http").await?;
-        let db = common::db::connect(&config.database).await?;
-        common::db::migrate_platform(&db).await?;
+        let db = common::infra::db::connect(&config.database).await?;
+        common::infra::db::migrate_platform(&db).await?;
         sqlx::query(
             "WITH t AS (INSERT INTO platform.tenants (id, slug, display_name)
                         VALUES (gen_random_uuid(), 'demo', 'Zorggroep De Linde') RETURNING id)
@@ -119,18 +119,21 @@ impl BenchDatabase {
         .execute(&db)
         .await?;
         register_tenants(&db, 1, tenants).await?;
-        common::db::migrate_all(&db, 8, |_, _| {}).await?;
+        common::infra::db::migrate_all(&db, 8, |_, _| {}).await?;
         let slugs: Vec<String> = sqlx::query_scalar("SELECT slug FROM platform.tenants")
             .fetch_all(&db)
             .await?;
         for slug in slugs {
             let slug = TenantSlug::parse(&slug)?;
-            let mut tx = begin_tenant(&db, &slug).await?;
-            sqlx::query("INSERT INTO settings (key, value) VALUES ('owner', to_jsonb($1::text))")
+            in_tenant(&db, &slug, async |tx| {
+                sqlx::query(
+                    "INSERT INTO settings (key, value) VALUES ('owner', to_jsonb($1::text))",
+                )
                 .bind(slug.as_str())
                 .execute(tx.conn())
-                .await?;
-            tx.commit().await?;
+                .await
+            })
+            .await?;
         }
         println!(
             "\nset-up: {tenants} tenants with a settings row each, in {:.1} s\n",

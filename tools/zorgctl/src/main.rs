@@ -1,17 +1,21 @@
 //! zorgctl: the platform operator's command. Reads the same environment as the services.
 
+use common::infra::provisioning;
+use common::organisation::invitations;
 use std::io::Write;
 
 use anyhow::{bail, Context};
 use clap::{Args, Parser, Subcommand};
 use common::accounts::EmailAddress;
-use common::config::Config;
-use common::i18n::Language;
-use common::mq::{list_parked, replay_parked, Broker, ConsumerSpec, ReplaySelection, Topology};
-use common::outbox::{self, Event, Message, Recipient};
-use common::storage::ObjectStore;
-use common::tenancy::{self, Color, HostName, NewTenant, TenantSlug, TenantStatus};
-use common::tenant_admin;
+use common::infra::config::Config;
+use common::infra::i18n::Language;
+use common::infra::mq::{
+    list_parked, replay_parked, Broker, ConsumerSpec, ReplaySelection, Topology,
+};
+use common::infra::outbox::{self, Event, Message, Recipient};
+use common::infra::provisioning::NewTenant;
+use common::infra::storage::ObjectStore;
+use common::infra::tenancy::{self, Color, HostName, TenantSlug, TenantStatus};
 use sqlx::PgPool;
 
 #[derive(Parser)]
@@ -140,14 +144,14 @@ async fn main() -> anyhow::Result<()> {
 }
 
 async fn connect(config: &Config) -> anyhow::Result<PgPool> {
-    common::db::connect(&config.database)
+    common::infra::db::connect(&config.database)
         .await
         .context("connecting to PostgreSQL (DATABASE_URL)")
 }
 
 async fn migrate(config: &Config, concurrency: usize) -> anyhow::Result<()> {
     let db = connect(config).await?;
-    let report = common::db::migrate_all(&db, concurrency, |done, total| {
+    let report = common::infra::db::migrate_all(&db, concurrency, |done, total| {
         if done == total || done % 50 == 0 {
             eprint!("\rmigrated {done}/{total} tenant schemas");
             let _ = std::io::stderr().flush();
@@ -199,7 +203,7 @@ async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
                 .map(EmailAddress::parse)
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("--admin-email: {e}"))?;
-            match tenancy::create_tenant(&db, &new).await {
+            match provisioning::create_tenant(&db, &new).await {
                 Ok(tenant) => {
                     println!(
                         "created tenant {} on {}",
@@ -211,7 +215,7 @@ async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
                         println!("invited {} as tenant admin", email.as_str());
                     }
                 }
-                Err(tenancy::TenancyError::AlreadyExists(slug)) if args.if_not_exists => {
+                Err(provisioning::ProvisioningError::AlreadyExists(slug)) if args.if_not_exists => {
                     println!("tenant {slug} already exists; nothing changed");
                 }
                 Err(error) => return Err(error.into()),
@@ -233,8 +237,12 @@ async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
             }
         }
         TenantCommand::Suspend { slug } => {
-            tenancy::set_tenant_status(&db, &TenantSlug::parse(&slug)?, TenantStatus::Suspended)
-                .await?;
+            provisioning::set_tenant_status(
+                &db,
+                &TenantSlug::parse(&slug)?,
+                TenantStatus::Suspended,
+            )
+            .await?;
             println!("tenant {slug} suspended: its portal shows the maintenance page");
         }
         TenantCommand::Delete { slug, confirm } => {
@@ -243,14 +251,14 @@ async fn tenant(config: &Config, command: TenantCommand) -> anyhow::Result<()> {
             }
             let slug = TenantSlug::parse(&slug)?;
             let storage = ObjectStore::new(&config.s3);
-            let deleted = tenant_admin::delete_tenant(&db, &storage, &slug).await?;
+            let deleted = provisioning::delete_tenant(&db, &storage, &slug).await?;
             println!(
                 "tenant {slug} deleted with its schema and {} stored file(s)",
                 deleted.objects
             );
         }
         TenantCommand::Resume { slug } => {
-            tenancy::set_tenant_status(&db, &TenantSlug::parse(&slug)?, TenantStatus::Active)
+            provisioning::set_tenant_status(&db, &TenantSlug::parse(&slug)?, TenantStatus::Active)
                 .await?;
             println!("tenant {slug} resumed");
         }
@@ -265,10 +273,10 @@ async fn invite_admin(
     tenant: &tenancy::Tenant,
     email: &EmailAddress,
 ) -> anyhow::Result<()> {
-    let now = common::clock::system().now();
+    let now = common::infra::clock::system().now();
     let host = tenant.hosts.first().context("the tenant has no host")?;
     let mut tx = db.begin().await?;
-    tenant_admin::invite_by_mail(&mut tx, tenant, email, &config.web.portal_url(host), now).await?;
+    invitations::invite_by_mail(&mut tx, tenant, email, &config.web.portal_url(host), now).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -336,7 +344,7 @@ async fn notify(config: &Config, command: NotifyCommand) -> anyhow::Result<()> {
         (None, None, Some(phone)) => Recipient::Voice { phone },
         _ => bail!("give exactly one of --email, --sms or --voice"),
     };
-    let now = common::clock::system().now();
+    let now = common::infra::clock::system().now();
     // The reference shown in the message tells one test from another; the event id printed
     // below is the message's id at the provider and in the Message-ID header.
     let reference = format!("zorgctl-{}", now.unix_timestamp());
@@ -347,9 +355,10 @@ async fn notify(config: &Config, command: NotifyCommand) -> anyhow::Result<()> {
         language,
         Message::DeliveryTest { reference },
     );
-    let mut tx = tenancy::begin_tenant(&db, &slug).await?;
-    outbox::write(tx.conn(), &event).await?;
-    tx.commit().await?;
+    tenancy::in_tenant(&db, &slug, async |tx| {
+        outbox::write(tx.conn(), &event).await
+    })
+    .await?;
     println!("queued test message {}", event.id);
     Ok(())
 }

@@ -4,35 +4,29 @@
 
 use std::time::Duration;
 
-use sqlx::FromRow;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::secrets::{six_digit_code, ServerKey};
-use super::AccountId;
+use super::{AccountId, PhoneKind};
+use crate::infra::crypto::{six_digit_code, ServerKey};
 
 pub const VALIDITY: Duration = Duration::from_secs(5 * 60);
 pub const MAX_ATTEMPTS: i32 = 5;
 const SIGNING_PURPOSE: &str = "one-time-code";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as `sign_in` or `verify_phone`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum CodePurpose {
     SignIn,
     VerifyPhone,
 }
 
-impl CodePurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            CodePurpose::SignIn => "sign_in",
-            CodePurpose::VerifyPhone => "verify_phone",
-        }
-    }
-}
-
-/// How a code travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// How a code travels. Stored as `email`, `sms` or `voice`; an unknown stored channel fails
+/// to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Channel {
     Email,
     Sms,
@@ -49,18 +43,6 @@ impl Channel {
     }
 }
 
-impl TryFrom<String> for Channel {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, String> {
-        match value.as_str() {
-            "email" => Ok(Channel::Email),
-            "sms" => Ok(Channel::Sms),
-            "voice" => Ok(Channel::Voice),
-            _ => Err(value),
-        }
-    }
-}
-
 /// Which code is meant: whose, what for, and for sign-in which pending session.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeScope {
@@ -69,13 +51,12 @@ pub struct CodeScope {
     pub session: Option<Uuid>,
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct IssuedCode {
     pub id: Uuid,
-    #[sqlx(try_from = "String")]
     pub channel: Channel,
     pub phone: Option<String>,
-    pub phone_kind: Option<String>,
+    pub phone_kind: Option<PhoneKind>,
     pub attempts: i32,
     pub created_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
@@ -109,60 +90,61 @@ pub async fn issue(
     key: &ServerKey,
     scope: CodeScope,
     channel: Channel,
-    phone: Option<(&str, &str)>,
+    phone: Option<(&str, PhoneKind)>,
     now: OffsetDateTime,
 ) -> Result<String, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.one_time_codes SET expires_at = least(expires_at, $4)
          WHERE account_id = $1 AND purpose = $2 AND session_id IS NOT DISTINCT FROM $3
            AND used_at IS NULL",
+        scope.account as AccountId,
+        scope.purpose as CodePurpose,
+        scope.session,
+        now,
     )
-    .bind(scope.account)
-    .bind(scope.purpose.as_str())
-    .bind(scope.session)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     let id = Uuid::new_v4();
     let code = six_digit_code();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO platform.one_time_codes
            (id, account_id, purpose, session_id, code_hash, channel, phone, phone_kind,
             created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        id,
+        scope.account as AccountId,
+        scope.purpose as CodePurpose,
+        scope.session,
+        sign(key, id, &code),
+        channel as Channel,
+        phone.map(|(number, _)| number),
+        phone.map(|(_, kind)| kind) as Option<PhoneKind>,
+        now,
+        now + VALIDITY,
     )
-    .bind(id)
-    .bind(scope.account)
-    .bind(scope.purpose.as_str())
-    .bind(scope.session)
-    .bind(sign(key, id, &code))
-    .bind(channel.as_str())
-    .bind(phone.map(|(number, _)| number))
-    .bind(phone.map(|(_, kind)| kind))
-    .bind(now)
-    .bind(now + VALIDITY)
     .execute(&mut *conn)
     .await?;
     Ok(code)
 }
-
-const LATEST: &str =
-    "SELECT id, channel, phone, phone_kind, attempts, created_at, expires_at, used_at
-     FROM platform.one_time_codes
-     WHERE account_id = $1 AND purpose = $2 AND session_id IS NOT DISTINCT FROM $3
-     ORDER BY created_at DESC LIMIT 1";
 
 /// The newest code of `scope`, used or not.
 pub async fn latest(
     db: impl sqlx::PgExecutor<'_>,
     scope: CodeScope,
 ) -> Result<Option<IssuedCode>, sqlx::Error> {
-    sqlx::query_as(LATEST)
-        .bind(scope.account)
-        .bind(scope.purpose.as_str())
-        .bind(scope.session)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as!(
+        IssuedCode,
+        r#"SELECT id, channel AS "channel: Channel", phone, phone_kind AS "phone_kind: PhoneKind",
+                  attempts, created_at, expires_at, used_at
+             FROM platform.one_time_codes
+            WHERE account_id = $1 AND purpose = $2 AND session_id IS NOT DISTINCT FROM $3
+            ORDER BY created_at DESC LIMIT 1"#,
+        scope.account as AccountId,
+        scope.purpose as CodePurpose,
+        scope.session,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 /// Checks `entered` against the newest code of `scope`, counting a wrong try. On success the
@@ -174,12 +156,21 @@ pub async fn verify(
     entered: &str,
     now: OffsetDateTime,
 ) -> Result<(CodeCheck, Option<IssuedCode>), sqlx::Error> {
-    let code: Option<IssuedCode> = sqlx::query_as(&format!("{LATEST} FOR UPDATE"))
-        .bind(scope.account)
-        .bind(scope.purpose.as_str())
-        .bind(scope.session)
-        .fetch_optional(&mut *conn)
-        .await?;
+    // The query of [`latest`], locking the row.
+    let code = sqlx::query_as!(
+        IssuedCode,
+        r#"SELECT id, channel AS "channel: Channel", phone, phone_kind AS "phone_kind: PhoneKind",
+                  attempts, created_at, expires_at, used_at
+             FROM platform.one_time_codes
+            WHERE account_id = $1 AND purpose = $2 AND session_id IS NOT DISTINCT FROM $3
+            ORDER BY created_at DESC LIMIT 1
+              FOR UPDATE"#,
+        scope.account as AccountId,
+        scope.purpose as CodePurpose,
+        scope.session,
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(code) = code.filter(|c| c.used_at.is_none()) else {
         return Ok((CodeCheck::Missing, None));
     };
@@ -190,28 +181,31 @@ pub async fn verify(
         return Ok((CodeCheck::Expired, Some(code)));
     }
     let entered: String = entered.chars().filter(|c| !c.is_whitespace()).collect();
-    let stored: Vec<u8> =
-        sqlx::query_scalar("SELECT code_hash FROM platform.one_time_codes WHERE id = $1")
-            .bind(code.id)
-            .fetch_one(&mut *conn)
-            .await?;
+    let stored: Vec<u8> = sqlx::query_scalar!(
+        "SELECT code_hash FROM platform.one_time_codes WHERE id = $1",
+        code.id,
+    )
+    .fetch_one(&mut *conn)
+    .await?;
     let matches = key.verify(
         SIGNING_PURPOSE,
         &[code.id.as_bytes(), entered.as_bytes()].concat(),
         &stored,
     );
     if matches {
-        sqlx::query("UPDATE platform.one_time_codes SET used_at = $2 WHERE id = $1")
-            .bind(code.id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE platform.one_time_codes SET used_at = $2 WHERE id = $1",
+            code.id,
+            now,
+        )
+        .execute(&mut *conn)
+        .await?;
         return Ok((CodeCheck::Accepted, Some(code)));
     }
-    let attempts: i32 = sqlx::query_scalar(
+    let attempts: i32 = sqlx::query_scalar!(
         "UPDATE platform.one_time_codes SET attempts = attempts + 1 WHERE id = $1 RETURNING attempts",
+        code.id,
     )
-    .bind(code.id)
     .fetch_one(&mut *conn)
     .await?;
     let check = if attempts >= MAX_ATTEMPTS {

@@ -5,7 +5,8 @@
 use sqlx::PgPool;
 use time::OffsetDateTime;
 
-use super::{sessions, throttle};
+use super::sessions;
+use crate::infra::throttle;
 
 /// Used or expired links and codes stay this long, so a late click still gets "this link was
 /// used" or "this link has expired" instead of "unknown link".
@@ -22,18 +23,20 @@ pub struct Swept {
 
 pub async fn sweep(db: &PgPool, now: OffsetDateTime) -> Result<Swept, sqlx::Error> {
     let before = now - KEEP_FINISHED;
-    let links =
-        sqlx::query("DELETE FROM platform.account_links WHERE expires_at < $1 OR used_at < $1")
-            .bind(before)
-            .execute(db)
-            .await?
-            .rows_affected();
-    let codes =
-        sqlx::query("DELETE FROM platform.one_time_codes WHERE expires_at < $1 OR used_at < $1")
-            .bind(before)
-            .execute(db)
-            .await?
-            .rows_affected();
+    let links = sqlx::query!(
+        "DELETE FROM platform.account_links WHERE expires_at < $1 OR used_at < $1",
+        before,
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
+    let codes = sqlx::query!(
+        "DELETE FROM platform.one_time_codes WHERE expires_at < $1 OR used_at < $1",
+        before,
+    )
+    .execute(db)
+    .await?
+    .rows_affected();
     Ok(Swept {
         sessions: sessions::sweep(db, now).await?,
         throttles: throttle::sweep(db, now).await?,

@@ -6,10 +6,12 @@ use std::time::Duration;
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
-use super::secrets::{hash_token, Token};
 use super::AccountId;
+use crate::infra::crypto::{hash_token, Token};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as `confirm_email`, `reset_password` or `verify_phone`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum LinkPurpose {
     ConfirmEmail,
     ResetPassword,
@@ -17,14 +19,6 @@ pub enum LinkPurpose {
 }
 
 impl LinkPurpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            LinkPurpose::ConfirmEmail => "confirm_email",
-            LinkPurpose::ResetPassword => "reset_password",
-            LinkPurpose::VerifyPhone => "verify_phone",
-        }
-    }
-
     /// How long a link stays valid.
     pub fn lifetime(self) -> Duration {
         match self {
@@ -64,25 +58,25 @@ pub async fn create(
     purpose: LinkPurpose,
     now: OffsetDateTime,
 ) -> Result<Token, sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.account_links SET expires_at = least(expires_at, $3)
          WHERE account_id = $1 AND purpose = $2 AND used_at IS NULL",
+        account as AccountId,
+        purpose as LinkPurpose,
+        now,
     )
-    .bind(account)
-    .bind(purpose.as_str())
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     let token = Token::generate();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO platform.account_links (token_hash, account_id, purpose, created_at, expires_at)
          VALUES ($1, $2, $3, $4, $5)",
+        token.hash,
+        account as AccountId,
+        purpose as LinkPurpose,
+        now,
+        now + purpose.lifetime(),
     )
-    .bind(&token.hash)
-    .bind(account)
-    .bind(purpose.as_str())
-    .bind(now)
-    .bind(now + purpose.lifetime())
     .execute(&mut *conn)
     .await?;
     Ok(token)
@@ -107,15 +101,19 @@ pub async fn peek(
     purpose: LinkPurpose,
     now: OffsetDateTime,
 ) -> Result<Result<AccountId, LinkError>, sqlx::Error> {
-    let row = sqlx::query_as(
-        "SELECT account_id, expires_at, used_at FROM platform.account_links
-         WHERE token_hash = $1 AND purpose = $2",
+    let row = sqlx::query!(
+        r#"SELECT account_id AS "account_id: AccountId", expires_at, used_at
+             FROM platform.account_links
+            WHERE token_hash = $1 AND purpose = $2"#,
+        hash_token(token),
+        purpose as LinkPurpose,
     )
-    .bind(hash_token(token))
-    .bind(purpose.as_str())
     .fetch_optional(db)
     .await?;
-    Ok(judge(row, now))
+    Ok(judge(
+        row.map(|r| (r.account_id, r.expires_at, r.used_at)),
+        now,
+    ))
 }
 
 /// Uses the link up, in the caller's transaction; of two concurrent uses only one succeeds.
@@ -125,21 +123,24 @@ pub async fn consume(
     purpose: LinkPurpose,
     now: OffsetDateTime,
 ) -> Result<Result<AccountId, LinkError>, sqlx::Error> {
-    let row: Option<(AccountId, OffsetDateTime, Option<OffsetDateTime>)> = sqlx::query_as(
-        "SELECT account_id, expires_at, used_at FROM platform.account_links
-         WHERE token_hash = $1 AND purpose = $2 FOR UPDATE",
+    let row = sqlx::query!(
+        r#"SELECT account_id AS "account_id: AccountId", expires_at, used_at
+             FROM platform.account_links
+            WHERE token_hash = $1 AND purpose = $2 FOR UPDATE"#,
+        hash_token(token),
+        purpose as LinkPurpose,
     )
-    .bind(hash_token(token))
-    .bind(purpose.as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    let verdict = judge(row, now);
+    let verdict = judge(row.map(|r| (r.account_id, r.expires_at, r.used_at)), now);
     if verdict.is_ok() {
-        sqlx::query("UPDATE platform.account_links SET used_at = $2 WHERE token_hash = $1")
-            .bind(hash_token(token))
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "UPDATE platform.account_links SET used_at = $2 WHERE token_hash = $1",
+            hash_token(token),
+            now,
+        )
+        .execute(&mut *conn)
+        .await?;
     }
     Ok(verdict)
 }

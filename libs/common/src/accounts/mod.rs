@@ -5,31 +5,22 @@
 
 pub mod codes;
 pub mod housekeeping;
-pub mod leaving;
 pub mod links;
 pub mod password;
 pub mod phone;
 pub mod profile;
-pub mod secrets;
 pub mod security_log;
 pub mod sessions;
-pub mod throttle;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, PgExecutor};
+use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::i18n::Language;
+use crate::infra::i18n::Language;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
-#[sqlx(transparent)]
-pub struct AccountId(pub Uuid);
-
-impl std::fmt::Display for AccountId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
+crate::typed_id! {
+    pub struct AccountId;
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -113,8 +104,10 @@ impl PersonName {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Stored as `mobile` or `landline`; an unknown stored kind fails to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "snake_case")]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum PhoneKind {
     /// Codes arrive by SMS.
     Mobile,
@@ -130,6 +123,7 @@ impl PhoneKind {
         }
     }
 
+    /// The kind a form field names.
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "mobile" => Some(PhoneKind::Mobile),
@@ -200,16 +194,15 @@ impl PhoneNumber {
     }
 }
 
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct Account {
     pub id: AccountId,
     pub email: String,
     pub name: String,
-    #[sqlx(try_from = "String")]
     pub language: Language,
     pub email_confirmed_at: Option<OffsetDateTime>,
     pub phone: Option<String>,
-    pub phone_kind: Option<String>,
+    pub phone_kind: Option<PhoneKind>,
     pub photo_key: Option<String>,
     pub home_tenant: Option<String>,
     pub created_at: OffsetDateTime,
@@ -224,7 +217,7 @@ impl Account {
     /// The verified phone number and its kind, if any.
     pub fn phone(&self) -> Option<(PhoneNumber, PhoneKind)> {
         let number = PhoneNumber::parse(self.phone.as_deref()?).ok()?;
-        let kind = PhoneKind::parse(self.phone_kind.as_deref()?)?;
+        let kind = self.phone_kind?;
         Some((number, kind))
     }
 
@@ -232,9 +225,6 @@ impl Account {
         EmailAddress::parse(&self.email).ok()
     }
 }
-
-const ACCOUNT_COLUMNS: &str = "id, email, name, language, email_confirmed_at, phone, phone_kind, \
-     photo_key, home_tenant, created_at, password_changed_at";
 
 /// What sign-up stores.
 #[derive(Debug, Clone)]
@@ -252,20 +242,23 @@ pub async fn create_account(
     new: &NewAccount,
     now: OffsetDateTime,
 ) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "INSERT INTO platform.accounts
-           (id, email, name, password_hash, language, home_tenant, created_at, password_changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-         ON CONFLICT (lower(email)) DO NOTHING
-         RETURNING {ACCOUNT_COLUMNS}"
-    ))
-    .bind(Uuid::now_v7())
-    .bind(new.email.as_str())
-    .bind(new.name.as_str())
-    .bind(&new.password_hash)
-    .bind(new.language.code())
-    .bind(&new.home_tenant)
-    .bind(now)
+    sqlx::query_as!(
+        Account,
+        r#"INSERT INTO platform.accounts
+             (id, email, name, password_hash, language, home_tenant, created_at, password_changed_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
+           ON CONFLICT (lower(email)) DO NOTHING
+           RETURNING id AS "id: AccountId", email, name, language AS "language: Language",
+                     email_confirmed_at, phone, phone_kind AS "phone_kind: PhoneKind",
+                     photo_key, home_tenant, created_at, password_changed_at"#,
+        Uuid::now_v7(),
+        new.email.as_str(),
+        new.name.as_str(),
+        new.password_hash,
+        new.language as Language,
+        new.home_tenant,
+        now,
+    )
     .fetch_optional(db)
     .await
 }
@@ -274,29 +267,45 @@ pub async fn find_by_email(
     db: impl PgExecutor<'_>,
     email: &EmailAddress,
 ) -> Result<Option<(Account, String)>, sqlx::Error> {
-    #[derive(FromRow)]
-    struct Row {
-        #[sqlx(flatten)]
-        account: Account,
-        password_hash: String,
-    }
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {ACCOUNT_COLUMNS}, password_hash FROM platform.accounts WHERE lower(email) = lower($1)"
-    ))
-    .bind(email.as_str())
+    let row = sqlx::query!(
+        r#"SELECT id AS "id: AccountId", email, name, language AS "language: Language",
+                  email_confirmed_at, phone, phone_kind AS "phone_kind: PhoneKind",
+                  photo_key, home_tenant, created_at, password_changed_at, password_hash
+             FROM platform.accounts WHERE lower(email) = lower($1)"#,
+        email.as_str(),
+    )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| (r.account, r.password_hash)))
+    Ok(row.map(|r| {
+        let account = Account {
+            id: r.id,
+            email: r.email,
+            name: r.name,
+            language: r.language,
+            email_confirmed_at: r.email_confirmed_at,
+            phone: r.phone,
+            phone_kind: r.phone_kind,
+            photo_key: r.photo_key,
+            home_tenant: r.home_tenant,
+            created_at: r.created_at,
+            password_changed_at: r.password_changed_at,
+        };
+        (account, r.password_hash)
+    }))
 }
 
 pub async fn find_by_id(
     db: impl PgExecutor<'_>,
     id: AccountId,
 ) -> Result<Option<Account>, sqlx::Error> {
-    sqlx::query_as(&format!(
-        "SELECT {ACCOUNT_COLUMNS} FROM platform.accounts WHERE id = $1"
-    ))
-    .bind(id)
+    sqlx::query_as!(
+        Account,
+        r#"SELECT id AS "id: AccountId", email, name, language AS "language: Language",
+                  email_confirmed_at, phone, phone_kind AS "phone_kind: PhoneKind",
+                  photo_key, home_tenant, created_at, password_changed_at
+             FROM platform.accounts WHERE id = $1"#,
+        id as AccountId,
+    )
     .fetch_optional(db)
     .await
 }
@@ -305,10 +314,12 @@ pub async fn password_hash(
     db: impl PgExecutor<'_>,
     id: AccountId,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar("SELECT password_hash FROM platform.accounts WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_scalar!(
+        "SELECT password_hash FROM platform.accounts WHERE id = $1",
+        id as AccountId,
+    )
+    .fetch_optional(db)
+    .await
 }
 
 pub async fn mark_email_confirmed(
@@ -316,12 +327,12 @@ pub async fn mark_email_confirmed(
     id: AccountId,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.accounts SET email_confirmed_at = coalesce(email_confirmed_at, $2)
          WHERE id = $1",
+        id as AccountId,
+        now,
     )
-    .bind(id)
-    .bind(now)
     .execute(db)
     .await?;
     Ok(())
@@ -334,12 +345,12 @@ pub async fn set_password_hash(
     hash: &str,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.accounts SET password_hash = $2, password_changed_at = $3 WHERE id = $1",
+        id as AccountId,
+        hash,
+        now,
     )
-    .bind(id)
-    .bind(hash)
-    .bind(now)
     .execute(db)
     .await?;
     Ok(())

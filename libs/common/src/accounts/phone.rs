@@ -10,13 +10,13 @@
 //!
 //! A pending change can be cancelled at any moment; a verified number can be removed.
 
-use sqlx::{FromRow, PgConnection, PgExecutor};
+use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
 use super::codes::{self, Channel, CodeCheck, CodePurpose, CodeScope};
 use super::links::{self, LinkError, LinkPurpose};
-use super::secrets::{ServerKey, Token};
 use super::{AccountId, PhoneKind, PhoneNumber};
+use crate::infra::crypto::{ServerKey, Token};
 
 /// A number waiting to be verified.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,10 +74,9 @@ pub fn decide_kind(
     }
 }
 
-#[derive(FromRow)]
 struct PendingRow {
     phone: String,
-    phone_kind: String,
+    phone_kind: PhoneKind,
     link_opened_at: Option<OffsetDateTime>,
     created_at: OffsetDateTime,
 }
@@ -86,7 +85,7 @@ impl PendingRow {
     fn into_change(self) -> Option<PendingChange> {
         Some(PendingChange {
             phone: PhoneNumber::parse(&self.phone).ok()?,
-            kind: PhoneKind::parse(&self.phone_kind)?,
+            kind: self.phone_kind,
             link_opened_at: self.link_opened_at,
             created_at: self.created_at,
         })
@@ -98,11 +97,12 @@ pub async fn pending(
     db: impl PgExecutor<'_>,
     account: AccountId,
 ) -> Result<Option<PendingChange>, sqlx::Error> {
-    let row: Option<PendingRow> = sqlx::query_as(
-        "SELECT phone, phone_kind, link_opened_at, created_at
-         FROM platform.phone_changes WHERE account_id = $1",
+    let row = sqlx::query_as!(
+        PendingRow,
+        r#"SELECT phone, phone_kind AS "phone_kind: PhoneKind", link_opened_at, created_at
+             FROM platform.phone_changes WHERE account_id = $1"#,
+        account as AccountId,
     )
-    .bind(account)
     .fetch_optional(db)
     .await?;
     Ok(row.and_then(PendingRow::into_change))
@@ -122,20 +122,20 @@ async fn forget_codes_and_links(
     account: AccountId,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.one_time_codes SET expires_at = least(expires_at, $2)
          WHERE account_id = $1 AND purpose = 'verify_phone' AND used_at IS NULL",
+        account as AccountId,
+        now,
     )
-    .bind(account)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.account_links SET expires_at = least(expires_at, $2)
          WHERE account_id = $1 AND purpose = 'verify_phone' AND used_at IS NULL",
+        account as AccountId,
+        now,
     )
-    .bind(account)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -151,17 +151,17 @@ pub async fn request_change(
     now: OffsetDateTime,
 ) -> Result<Token, sqlx::Error> {
     forget_codes_and_links(conn, account, now).await?;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO platform.phone_changes (account_id, phone, phone_kind, link_opened_at, created_at)
          VALUES ($1, $2, $3, NULL, $4)
          ON CONFLICT (account_id) DO UPDATE
            SET phone = excluded.phone, phone_kind = excluded.phone_kind,
                link_opened_at = NULL, created_at = excluded.created_at",
+        account as AccountId,
+        phone.as_str(),
+        kind as PhoneKind,
+        now,
     )
-    .bind(account)
-    .bind(phone.as_str())
-    .bind(kind.as_str())
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     links::create(conn, account, LinkPurpose::VerifyPhone, now).await
@@ -212,11 +212,13 @@ pub async fn open_link(
         Ok(account) => account,
         Err(error) => return Ok(Err(OpenRefused::Link(error))),
     };
-    sqlx::query("UPDATE platform.phone_changes SET link_opened_at = $2 WHERE account_id = $1")
-        .bind(account)
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE platform.phone_changes SET link_opened_at = $2 WHERE account_id = $1",
+        account as AccountId,
+        now,
+    )
+    .execute(&mut *conn)
+    .await?;
     let Some(change) = pending(&mut *conn, account).await? else {
         return Ok(Err(OpenRefused::NoPendingChange));
     };
@@ -237,7 +239,7 @@ pub async fn issue_code(
         key,
         code_scope(account),
         change.channel(),
-        Some((change.phone.as_str(), change.kind.as_str())),
+        Some((change.phone.as_str(), change.kind)),
         now,
     )
     .await
@@ -268,7 +270,7 @@ pub async fn confirm(
     let sent_to = issued.and_then(|code| {
         Some((
             PhoneNumber::parse(code.phone.as_deref()?).ok()?,
-            PhoneKind::parse(code.phone_kind.as_deref()?)?,
+            code.phone_kind?,
         ))
     });
     let change = pending(&mut *conn, account).await?;
@@ -278,16 +280,20 @@ pub async fn confirm(
     if change.phone != phone || change.kind != kind || change.link_opened_at.is_none() {
         return Ok(ConfirmOutcome::Refused(CodeCheck::Missing));
     }
-    sqlx::query("UPDATE platform.accounts SET phone = $2, phone_kind = $3 WHERE id = $1")
-        .bind(account)
-        .bind(phone.as_str())
-        .bind(kind.as_str())
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("DELETE FROM platform.phone_changes WHERE account_id = $1")
-        .bind(account)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE platform.accounts SET phone = $2, phone_kind = $3 WHERE id = $1",
+        account as AccountId,
+        phone.as_str(),
+        kind as PhoneKind,
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query!(
+        "DELETE FROM platform.phone_changes WHERE account_id = $1",
+        account as AccountId,
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(ConfirmOutcome::Verified(phone, kind))
 }
 
@@ -299,20 +305,22 @@ pub async fn cancel(
     now: OffsetDateTime,
 ) -> Result<bool, sqlx::Error> {
     forget_codes_and_links(conn, account, now).await?;
-    let deleted = sqlx::query("DELETE FROM platform.phone_changes WHERE account_id = $1")
-        .bind(account)
-        .execute(&mut *conn)
-        .await?;
+    let deleted = sqlx::query!(
+        "DELETE FROM platform.phone_changes WHERE account_id = $1",
+        account as AccountId,
+    )
+    .execute(&mut *conn)
+    .await?;
     Ok(deleted.rows_affected() > 0)
 }
 
 /// Removes the verified number: sign-in codes go by e-mail again. Returns whether there was one.
 pub async fn remove(db: impl PgExecutor<'_>, account: AccountId) -> Result<bool, sqlx::Error> {
-    let updated = sqlx::query(
+    let updated = sqlx::query!(
         "UPDATE platform.accounts SET phone = NULL, phone_kind = NULL
          WHERE id = $1 AND phone IS NOT NULL",
+        account as AccountId,
     )
-    .bind(account)
     .execute(db)
     .await?;
     Ok(updated.rows_affected() > 0)

@@ -10,9 +10,9 @@ use sqlx::{PgConnection, PgExecutor};
 use time::OffsetDateTime;
 
 use super::{AccountId, PersonName};
-use crate::i18n::Language;
-use crate::images::{self, DecodeLimits};
-use crate::tenancy::TenantSlug;
+use crate::infra::i18n::Language;
+use crate::infra::images::{self, DecodeLimits};
+use crate::infra::tenancy::TenantSlug;
 
 /// Uploads larger than this are refused (phone photos are 2–8 MB).
 pub const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
@@ -160,11 +160,13 @@ pub async fn rename(
     id: AccountId,
     name: &PersonName,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE platform.accounts SET name = $2 WHERE id = $1")
-        .bind(id)
-        .bind(name.as_str())
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE platform.accounts SET name = $2 WHERE id = $1",
+        id as AccountId,
+        name.as_str(),
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -174,16 +176,18 @@ pub async fn set_language(
     id: AccountId,
     language: Language,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE platform.accounts SET language = $2 WHERE id = $1")
-        .bind(id)
-        .bind(language.code())
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "UPDATE platform.accounts SET language = $2 WHERE id = $1",
+        id as AccountId,
+        language as Language,
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
 /// The objects of an account's photo.
-#[derive(Debug, Clone, Default, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PhotoKeys {
     /// The resized photo that is shown.
     pub shown: Option<String>,
@@ -202,11 +206,12 @@ pub async fn photo_keys(
     db: impl PgExecutor<'_>,
     id: AccountId,
 ) -> Result<Option<PhotoKeys>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        PhotoKeys,
         "SELECT photo_key AS shown, photo_upload_key AS upload, photo_updated_at AS updated_at
            FROM platform.accounts WHERE id = $1",
+        id as AccountId,
     )
-    .bind(id)
     .fetch_optional(db)
     .await
 }
@@ -219,12 +224,12 @@ pub async fn set_photo_upload(
     upload_key: &str,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.accounts SET photo_upload_key = $2, photo_updated_at = $3 WHERE id = $1",
+        id as AccountId,
+        upload_key,
+        now,
     )
-    .bind(id)
-    .bind(upload_key)
-    .bind(now)
     .execute(db)
     .await?;
     Ok(())
@@ -247,26 +252,26 @@ pub async fn finish_photo_upload(
     resized_key: &str,
     now: OffsetDateTime,
 ) -> Result<PhotoSwap, sqlx::Error> {
-    let current: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+    let current = sqlx::query!(
         "SELECT photo_key, photo_upload_key FROM platform.accounts WHERE id = $1 FOR UPDATE",
+        id as AccountId,
     )
-    .bind(id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((shown, Some(waiting))) = current else {
+    let Some((shown, Some(waiting))) = current.map(|r| (r.photo_key, r.photo_upload_key)) else {
         return Ok(PhotoSwap::Superseded);
     };
     if waiting != upload_key {
         return Ok(PhotoSwap::Superseded);
     }
-    sqlx::query(
+    sqlx::query!(
         "UPDATE platform.accounts
             SET photo_key = $2, photo_upload_key = NULL, photo_updated_at = $3
           WHERE id = $1",
+        id as AccountId,
+        resized_key,
+        now,
     )
-    .bind(id)
-    .bind(resized_key)
-    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(PhotoSwap::Shown {
@@ -280,16 +285,17 @@ pub async fn clear_photo(
     id: AccountId,
     now: OffsetDateTime,
 ) -> Result<PhotoKeys, sqlx::Error> {
-    let keys: Option<PhotoKeys> = sqlx::query_as(
-        "UPDATE platform.accounts a
+    let keys = sqlx::query_as!(
+        PhotoKeys,
+        r#"UPDATE platform.accounts a
             SET photo_key = NULL, photo_upload_key = NULL, photo_updated_at = $2
            FROM (SELECT id, photo_key, photo_upload_key FROM platform.accounts
                   WHERE id = $1 FOR UPDATE) old
           WHERE a.id = old.id
-      RETURNING old.photo_key AS shown, old.photo_upload_key AS upload, a.photo_updated_at AS updated_at",
+      RETURNING old.photo_key AS "shown?", old.photo_upload_key AS "upload?", a.photo_updated_at AS "updated_at?""#,
+        id as AccountId,
+        now,
     )
-    .bind(id)
-    .bind(now)
     .fetch_optional(db)
     .await?;
     Ok(keys.unwrap_or_default())
@@ -302,11 +308,12 @@ pub async fn delete_account(
     db: impl PgExecutor<'_>,
     id: AccountId,
 ) -> Result<Option<PhotoKeys>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        PhotoKeys,
         "DELETE FROM platform.accounts WHERE id = $1
          RETURNING photo_key AS shown, photo_upload_key AS upload, photo_updated_at AS updated_at",
+        id as AccountId,
     )
-    .bind(id)
     .fetch_optional(db)
     .await
 }

@@ -57,15 +57,15 @@ pub async fn record(
         %detail,
         "security event"
     );
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO platform.security_events (account_id, kind, ip, detail, occurred_at)
          VALUES ($1, $2, $3, $4, $5)",
+        account.map(|a| a.0),
+        event.as_str(),
+        ip,
+        detail,
+        now,
     )
-    .bind(account)
-    .bind(event.as_str())
-    .bind(ip)
-    .bind(detail)
-    .bind(now)
     .execute(db)
     .await?;
     Ok(())

@@ -8,13 +8,13 @@
 
 use std::time::Duration;
 
-use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgExecutor, Row};
+use sqlx::PgExecutor;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::secrets::{hash_token, Token};
-use super::{Account, AccountId};
+use super::{Account, AccountId, PhoneKind};
+use crate::infra::crypto::{hash_token, Token};
+use crate::infra::i18n::Language;
 
 /// An active session ends after this long without a request…
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
@@ -27,37 +27,18 @@ pub const SECOND_FACTOR_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// `last_seen_at` is written at most this often, not on every request.
 const TOUCH_INTERVAL: Duration = Duration::from_secs(60);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Stored as `second_factor` or `active`; an unknown stored stage fails to decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "text", rename_all = "snake_case")]
 pub enum Stage {
     SecondFactor,
     Active,
 }
 
-impl Stage {
-    fn as_str(self) -> &'static str {
-        match self {
-            Stage::SecondFactor => "second_factor",
-            Stage::Active => "active",
-        }
-    }
-}
-
-impl TryFrom<String> for Stage {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, String> {
-        match value.as_str() {
-            "second_factor" => Ok(Stage::SecondFactor),
-            "active" => Ok(Stage::Active),
-            _ => Err(value),
-        }
-    }
-}
-
-#[derive(Debug, Clone, FromRow)]
+#[derive(Debug, Clone)]
 pub struct Session {
     pub id: Uuid,
     pub account_id: AccountId,
-    #[sqlx(try_from = "String")]
     pub stage: Stage,
     pub remember: bool,
     pub tenant_slug: String,
@@ -74,9 +55,6 @@ pub struct Origin {
     pub user_agent: String,
     pub ip: String,
 }
-
-const SESSION_COLUMNS: &str = "s.id, s.account_id, s.stage, s.remember, s.tenant_slug, \
-     s.user_agent, s.ip, s.created_at, s.last_seen_at, s.expires_at";
 
 fn lifetime(stage: Stage, remember: bool) -> Duration {
     match (stage, remember) {
@@ -98,22 +76,22 @@ pub async fn start(
 ) -> Result<(Token, Uuid), sqlx::Error> {
     let token = Token::generate();
     let id = Uuid::new_v4();
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO platform.sessions
            (token_hash, id, account_id, stage, remember, tenant_slug, user_agent, ip,
             created_at, last_seen_at, expires_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)",
+        token.hash,
+        id,
+        account as AccountId,
+        stage as Stage,
+        remember,
+        tenant_slug,
+        origin.user_agent.chars().take(300).collect::<String>(),
+        origin.ip,
+        now,
+        now + lifetime(stage, remember),
     )
-    .bind(&token.hash)
-    .bind(id)
-    .bind(account)
-    .bind(stage.as_str())
-    .bind(remember)
-    .bind(tenant_slug)
-    .bind(origin.user_agent.chars().take(300).collect::<String>())
-    .bind(&origin.ip)
-    .bind(now)
-    .bind(now + lifetime(stage, remember))
     .execute(db)
     .await?;
     Ok((token, id))
@@ -132,53 +110,63 @@ pub async fn find(
     token: &str,
     now: OffsetDateTime,
 ) -> Result<Option<(Session, Account)>, sqlx::Error> {
-    let row = sqlx::query(&format!(
-        "SELECT {SESSION_COLUMNS}, a.id AS a_id, a.email AS a_email, a.name AS a_name,
-                a.language AS a_language, a.email_confirmed_at AS a_email_confirmed_at,
-                a.phone AS a_phone, a.phone_kind AS a_phone_kind, a.photo_key AS a_photo_key,
-                a.home_tenant AS a_home_tenant, a.created_at AS a_created_at,
-                a.password_changed_at AS a_password_changed_at
-         FROM platform.sessions s JOIN platform.accounts a ON a.id = s.account_id
-         WHERE s.token_hash = $1"
-    ))
-    .bind(hash_token(token))
+    let row = sqlx::query!(
+        r#"SELECT s.id, s.account_id AS "account_id: AccountId", s.stage AS "stage: Stage",
+                  s.remember, s.tenant_slug, s.user_agent, s.ip, s.created_at, s.last_seen_at,
+                  s.expires_at,
+                  a.id AS "a_id: AccountId", a.email AS a_email, a.name AS a_name,
+                  a.language AS "a_language: Language", a.email_confirmed_at AS a_email_confirmed_at,
+                  a.phone AS a_phone, a.phone_kind AS "a_phone_kind: PhoneKind",
+                  a.photo_key AS a_photo_key, a.home_tenant AS a_home_tenant,
+                  a.created_at AS a_created_at, a.password_changed_at AS a_password_changed_at
+             FROM platform.sessions s JOIN platform.accounts a ON a.id = s.account_id
+            WHERE s.token_hash = $1"#,
+        hash_token(token),
+    )
     .fetch_optional(db)
     .await?;
     let Some(row) = row else {
         return Ok(None);
     };
-    let session = Session::from_row(&row)?;
-    let account = account_from_prefixed(&row)?;
+    let session = Session {
+        id: row.id,
+        account_id: row.account_id,
+        stage: row.stage,
+        remember: row.remember,
+        tenant_slug: row.tenant_slug,
+        user_agent: row.user_agent,
+        ip: row.ip,
+        created_at: row.created_at,
+        last_seen_at: row.last_seen_at,
+        expires_at: row.expires_at,
+    };
+    let account = Account {
+        id: row.a_id,
+        email: row.a_email,
+        name: row.a_name,
+        language: row.a_language,
+        email_confirmed_at: row.a_email_confirmed_at,
+        phone: row.a_phone,
+        phone_kind: row.a_phone_kind,
+        photo_key: row.a_photo_key,
+        home_tenant: row.a_home_tenant,
+        created_at: row.a_created_at,
+        password_changed_at: row.a_password_changed_at,
+    };
     if !is_alive(&session, now) {
         end(db, token).await?;
         return Ok(None);
     }
     if now - session.last_seen_at > TOUCH_INTERVAL {
-        sqlx::query("UPDATE platform.sessions SET last_seen_at = $2 WHERE id = $1")
-            .bind(session.id)
-            .bind(now)
-            .execute(db)
-            .await?;
+        sqlx::query!(
+            "UPDATE platform.sessions SET last_seen_at = $2 WHERE id = $1",
+            session.id,
+            now,
+        )
+        .execute(db)
+        .await?;
     }
     Ok(Some((session, account)))
-}
-
-/// The account columns of [`find`]'s join, which carry an `a_` prefix.
-fn account_from_prefixed(row: &PgRow) -> Result<Account, sqlx::Error> {
-    let language: String = row.try_get("a_language")?;
-    Ok(Account {
-        id: row.try_get("a_id")?,
-        email: row.try_get("a_email")?,
-        name: row.try_get("a_name")?,
-        language: crate::i18n::Language::parse(&language).unwrap_or_default(),
-        email_confirmed_at: row.try_get("a_email_confirmed_at")?,
-        phone: row.try_get("a_phone")?,
-        phone_kind: row.try_get("a_phone_kind")?,
-        photo_key: row.try_get("a_photo_key")?,
-        home_tenant: row.try_get("a_home_tenant")?,
-        created_at: row.try_get("a_created_at")?,
-        password_changed_at: row.try_get("a_password_changed_at")?,
-    })
 }
 
 /// Replaces the second-factor session behind `token` with an active one under a new token.
@@ -187,8 +175,7 @@ pub async fn promote(
     session: &Session,
     now: OffsetDateTime,
 ) -> Result<(Token, Uuid), sqlx::Error> {
-    sqlx::query("DELETE FROM platform.sessions WHERE id = $1")
-        .bind(session.id)
+    sqlx::query!("DELETE FROM platform.sessions WHERE id = $1", session.id)
         .execute(&mut *conn)
         .await?;
     let origin = Origin {
@@ -209,10 +196,12 @@ pub async fn promote(
 
 /// Ends the session behind `token` (sign-out).
 pub async fn end(db: impl PgExecutor<'_>, token: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM platform.sessions WHERE token_hash = $1")
-        .bind(hash_token(token))
-        .execute(db)
-        .await?;
+    sqlx::query!(
+        "DELETE FROM platform.sessions WHERE token_hash = $1",
+        hash_token(token),
+    )
+    .execute(db)
+    .await?;
     Ok(())
 }
 
@@ -222,11 +211,13 @@ pub async fn end_by_id(
     account: AccountId,
     id: Uuid,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM platform.sessions WHERE id = $1 AND account_id = $2")
-        .bind(id)
-        .bind(account)
-        .execute(db)
-        .await?;
+    let done = sqlx::query!(
+        "DELETE FROM platform.sessions WHERE id = $1 AND account_id = $2",
+        id,
+        account as AccountId,
+    )
+    .execute(db)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -236,11 +227,11 @@ pub async fn end_all(
     account: AccountId,
     keep: Option<Uuid>,
 ) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "DELETE FROM platform.sessions WHERE account_id = $1 AND id IS DISTINCT FROM $2",
+        account as AccountId,
+        keep,
     )
-    .bind(account)
-    .bind(keep)
     .execute(db)
     .await?;
     Ok(done.rows_affected())
@@ -252,13 +243,17 @@ pub async fn list(
     account: AccountId,
     now: OffsetDateTime,
 ) -> Result<Vec<Session>, sqlx::Error> {
-    let sessions: Vec<Session> = sqlx::query_as(&format!(
-        "SELECT {SESSION_COLUMNS} FROM platform.sessions s
-         WHERE s.account_id = $1 AND s.stage = 'active' AND s.expires_at > $2
-         ORDER BY s.last_seen_at DESC"
-    ))
-    .bind(account)
-    .bind(now)
+    let sessions: Vec<Session> = sqlx::query_as!(
+        Session,
+        r#"SELECT s.id, s.account_id AS "account_id: AccountId", s.stage AS "stage: Stage",
+                  s.remember, s.tenant_slug, s.user_agent, s.ip, s.created_at, s.last_seen_at,
+                  s.expires_at
+             FROM platform.sessions s
+            WHERE s.account_id = $1 AND s.stage = 'active' AND s.expires_at > $2
+            ORDER BY s.last_seen_at DESC"#,
+        account as AccountId,
+        now,
+    )
     .fetch_all(db)
     .await?;
     Ok(sessions.into_iter().filter(|s| is_alive(s, now)).collect())
@@ -266,13 +261,13 @@ pub async fn list(
 
 /// Removes sessions that have ended; returns how many.
 pub async fn sweep(db: impl PgExecutor<'_>, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
+    let done = sqlx::query!(
         "DELETE FROM platform.sessions
          WHERE expires_at <= $1
             OR (NOT remember AND stage = 'active' AND last_seen_at <= $1 - make_interval(secs => $2))",
+        now,
+        IDLE_TIMEOUT.as_secs_f64(),
     )
-    .bind(now)
-    .bind(IDLE_TIMEOUT.as_secs_f64())
     .execute(db)
     .await?;
     Ok(done.rows_affected())

@@ -3,9 +3,9 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use common::i18n::Language;
-use common::outbox::Message;
-use common::tenancy::{Branding, Tenant, TenantSlug, TenantStatus};
+use common::infra::i18n::Language;
+use common::infra::outbox::Message;
+use common::infra::tenancy::{Branding, Tenant, TenantSlug, TenantStatus};
 use minijinja::HtmlEscape;
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ const ALL: &[&str] = &["email", "sms", "voice"];
 
 fn tenant(with_contact: bool) -> Tenant {
     Tenant {
-        id: Uuid::nil(),
+        id: common::infra::tenancy::TenantId(Uuid::nil()),
         slug: TenantSlug::parse("de-linde").unwrap(),
         display_name: "Zorgcentrum De Linde".into(),
         status: TenantStatus::Active,

@@ -1,0 +1,74 @@
+//! The one door to tenant tables: a transaction pinned to the tenant's schema.
+//!
+//! Work on tenant tables runs inside [`in_tenant`], which begins the transaction, hands it to
+//! the work, and commits on `Ok` or rolls back on `Err`. Nothing else begins, commits or rolls
+//! back a tenant transaction, so no caller can forget either.
+//!
+//! A refusal that must still be recorded (a wrong code that counts as a try) is not an `Err`:
+//! the work returns it as a value inside `Ok`, so the count commits with it.
+
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+use super::TenantSlug;
+
+/// Runs `work` in a transaction pinned to `tenant`'s schema: commits when it returns `Ok`,
+/// rolls back when it returns `Err`.
+pub async fn in_tenant<T, E>(
+    db: &PgPool,
+    tenant: &TenantSlug,
+    work: impl AsyncFnOnce(&mut TenantTx) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<sqlx::Error>,
+{
+    let mut tx = begin_tenant(db, tenant).await?;
+    match work(&mut tx).await {
+        Ok(value) => {
+            tx.tx.commit().await?;
+            Ok(value)
+        }
+        Err(error) => {
+            // A failed rollback closes the connection; the work's error is the one to report.
+            let _ = tx.tx.rollback().await;
+            Err(error)
+        }
+    }
+}
+
+/// A transaction pinned to one tenant's schema. The only way to reach tenant tables.
+///
+/// The pin is transaction-local (`set_config(…, true)`), so when the connection goes back to
+/// the pool — after commit, rollback or drop — it carries the default `search_path` again.
+pub struct TenantTx {
+    tenant: TenantSlug,
+    tx: Transaction<'static, Postgres>,
+}
+
+pub(crate) async fn begin_tenant(
+    db: &PgPool,
+    tenant: &TenantSlug,
+) -> Result<TenantTx, sqlx::Error> {
+    // The pin travels with the BEGIN, in one round trip. `SET LOCAL` ends with the
+    // transaction. The schema name comes from a validated slug (a-z, 0-9, _) and is quoted;
+    // `public` stays off the path so nothing falls through to it.
+    // Runtime: the schema name is built at run time, so no macro can check this statement.
+    let begin = format!(
+        "BEGIN; SET LOCAL search_path TO \"{}\"",
+        tenant.schema_name()
+    );
+    let tx = db.begin_with(begin).await?;
+    Ok(TenantTx {
+        tenant: tenant.clone(),
+        tx,
+    })
+}
+
+impl TenantTx {
+    pub fn tenant(&self) -> &TenantSlug {
+        &self.tenant
+    }
+
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}

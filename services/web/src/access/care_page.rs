@@ -1,0 +1,85 @@
+//! The door of every route under `/zorgpagina/:id`: the page must belong to this portal's
+//! tenant and the signed-in account must be a member (404 otherwise, so a page's existence is
+//! not revealed); what the route needs beyond membership is declared in the care page's route
+//! table ([`Need`]) and refused with 403.
+
+use common::care::page::{self as care_page, CarePage, CarePageId, Role};
+use common::infra::tenancy::in_tenant;
+use poem::{FromRequest, Request, RequestBody};
+use uuid::Uuid;
+
+use crate::access::session::SignedIn;
+use crate::http::error::AppError;
+use crate::http::middleware::Portal;
+use crate::http::route_table::Door;
+use crate::http::state::AppState;
+
+/// What a care-page route needs of the member. The rights of the personal network (NET-2)
+/// join here as further variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Any member of the page.
+    Member,
+    /// A beheerder of the page: every change to the page itself.
+    Beheerder,
+}
+
+impl Need {
+    fn allows(self, role: Role) -> bool {
+        match self {
+            Need::Member => true,
+            Need::Beheerder => role == Role::Beheerder,
+        }
+    }
+}
+
+/// A care page of this portal that the signed-in account belongs to, and its role there, as
+/// the door found them.
+#[derive(Clone)]
+pub struct CarePageAccess {
+    pub portal: Portal,
+    pub me: SignedIn,
+    pub page: CarePage,
+    pub role: Role,
+}
+
+impl Door for Need {
+    async fn open(self, req: &mut Request) -> poem::Result<()> {
+        let me = SignedIn::from_request_without_body(req).await?;
+        let portal = Portal::from_request_without_body(req).await?;
+        let id = req
+            .raw_path_param("id")
+            .and_then(|raw| Uuid::parse_str(raw).ok())
+            .map(CarePageId)
+            .ok_or(AppError::NotFound)?;
+        let state = AppState::of(req)?;
+        let found = in_tenant(&state.db, &portal.tenant.slug, async |tx| {
+            care_page::access(tx, id, me.account.id).await
+        })
+        .await
+        .map_err(AppError::internal)?;
+        // Another tenant's page, a deleted page and a page of which the account is no member
+        // all look the same: not found.
+        let (page, role) = found.ok_or(AppError::NotFound)?;
+        if !self.allows(role) {
+            return Err(AppError::Forbidden.into());
+        }
+        req.set_data(me.viewer());
+        req.set_data(me.clone());
+        req.set_data(CarePageAccess {
+            portal,
+            me,
+            page,
+            role,
+        });
+        Ok(())
+    }
+}
+
+impl<'a> FromRequest<'a> for CarePageAccess {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        req.data::<CarePageAccess>().cloned().ok_or_else(|| {
+            AppError::internal(anyhow::anyhow!("route mounted without a care-page door")).into()
+        })
+    }
+}

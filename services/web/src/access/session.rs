@@ -1,0 +1,173 @@
+//! Who is signed in: the extractors handlers use to require a session, and the client's
+//! address for rate limits and the session list.
+
+use common::accounts::sessions::{self, Origin, Session, Stage};
+use common::accounts::Account;
+use poem::http::header;
+use poem::{FromRequest, Request, RequestBody};
+
+use crate::http::cookies;
+use crate::http::error::AppError;
+use crate::http::middleware::RequestContext;
+use crate::http::pages::Viewer;
+use crate::http::state::AppState;
+
+/// The session token the browser sent, if any.
+pub fn session_token(req: &Request, state: &AppState) -> Option<String> {
+    let name = cookies::name(&state.config.web, cookies::SESSION);
+    cookies::read(req, &name).map(str::to_owned)
+}
+
+/// The client's address: the peer, or behind a trusted proxy the last `X-Forwarded-For` hop.
+pub fn client_ip(req: &Request, state: &AppState) -> String {
+    if state.config.web.trust_forwarded_for {
+        if let Some(last) = req
+            .header("x-forwarded-for")
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            return last.to_owned();
+        }
+    }
+    req.remote_addr()
+        .as_socket_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default()
+}
+
+pub fn origin(req: &Request, state: &AppState) -> Origin {
+    Origin {
+        user_agent: req
+            .header(header::USER_AGENT)
+            .unwrap_or_default()
+            .to_owned(),
+        ip: client_ip(req, state),
+    }
+}
+
+/// The session behind the cookie, whatever its stage.
+async fn current(req: &Request) -> Result<Option<(Session, Account, String)>, AppError> {
+    let state = AppState::of(req)?;
+    let Some(token) = session_token(req, state) else {
+        return Ok(None);
+    };
+    let found = sessions::find(&state.db, &token, state.clock.now())
+        .await
+        .map_err(AppError::internal)?;
+    // A session belongs to the portal it was started on; elsewhere it opens nothing.
+    let portal = req
+        .data::<RequestContext>()
+        .and_then(|ctx| ctx.tenant.as_ref())
+        .map(|t| t.slug.as_str().to_owned());
+    Ok(found
+        .filter(|(session, _)| Some(&session.tenant_slug) == portal.as_ref())
+        .map(|(session, account)| (session, account, token)))
+}
+
+/// A fully signed-in person (password and code). Pages that need one send everyone else to
+/// the sign-in page.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub account: Account,
+    pub session: Session,
+    pub token: String,
+    /// Whether the person holds the tenant-admin role of this portal's organisation: every
+    /// page then shows the way to "Beheer", and [`TenantAdmin`] lets them in.
+    pub tenant_admin: bool,
+}
+
+impl SignedIn {
+    /// What the pages show of this person.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            name: self.account.name.to_string(),
+            email: self.account.email.to_string(),
+            admin: self.tenant_admin,
+        }
+    }
+
+    /// The person behind an active session, with their role on this request's portal.
+    async fn of(
+        req: &Request,
+        session: Session,
+        account: Account,
+        token: String,
+    ) -> poem::Result<Self> {
+        let tenant = req
+            .data::<RequestContext>()
+            .and_then(|ctx| ctx.tenant.clone())
+            .ok_or(AppError::UnknownHost)?;
+        let tenant_admin =
+            common::organisation::admins::is_admin(&AppState::of(req)?.db, tenant.id, account.id)
+                .await
+                .map_err(AppError::internal)?;
+        Ok(Self {
+            account,
+            session,
+            token,
+            tenant_admin,
+        })
+    }
+}
+
+impl<'a> FromRequest<'a> for SignedIn {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        // A door in front of the handler has looked the session up already.
+        if let Some(me) = req.data::<SignedIn>() {
+            return Ok(me.clone());
+        }
+        match current(req).await? {
+            Some((session, account, token)) if session.stage == Stage::Active => {
+                Self::of(req, session, account, token).await
+            }
+            _ => Err(AppError::SignInRequired.into()),
+        }
+    }
+}
+
+/// A person who gave the right password and still has to enter the code.
+#[derive(Debug, Clone)]
+pub struct PendingSignIn {
+    pub account: Account,
+    pub session: Session,
+    pub token: String,
+}
+
+impl<'a> FromRequest<'a> for PendingSignIn {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        match current(req).await? {
+            Some((session, account, token)) if session.stage == Stage::SecondFactor => Ok(Self {
+                account,
+                session,
+                token,
+            }),
+            _ => Err(AppError::SignInRequired.into()),
+        }
+    }
+}
+
+/// Any session the cookie names (for sign-out), or none.
+#[derive(Debug, Clone)]
+pub struct AnySession(pub Option<(Session, Account, String)>);
+
+impl<'a> FromRequest<'a> for AnySession {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        Ok(Self(current(req).await?))
+    }
+}
+
+/// The signed-in person if there is one, for pages open to everyone (help, FAQ).
+#[derive(Debug, Clone)]
+pub struct MaybeSignedIn(pub Option<SignedIn>);
+
+impl<'a> FromRequest<'a> for MaybeSignedIn {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        Ok(Self(match current(req).await? {
+            Some((session, account, token)) if session.stage == Stage::Active => {
+                Some(SignedIn::of(req, session, account, token).await?)
+            }
+            _ => None,
+        }))
+    }
+}

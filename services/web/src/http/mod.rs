@@ -1,0 +1,16 @@
+//! Plumbing every route shares: the shared state, cookies and CSRF, the one error mapping, the
+//! page renderer, forms, uploads, static assets and the middleware around every request.
+
+pub mod assets;
+pub mod cookies;
+pub mod csrf;
+pub mod error;
+pub mod format;
+pub mod forms;
+pub mod middleware;
+pub mod pages;
+pub mod portal;
+pub mod route_table;
+pub mod state;
+pub mod templates;
+pub mod uploads;

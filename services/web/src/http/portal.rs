@@ -1,0 +1,49 @@
+//! Who is asking, in which language, on which tenant's portal: the request context the
+//! middleware builds for every request, and the extractor for handlers of a tenant's portal.
+
+use std::sync::Arc;
+
+use common::infra::i18n::Language;
+use common::infra::tenancy::Tenant;
+use poem::{FromRequest, Request, RequestBody};
+
+use crate::http::error::AppError;
+
+/// Who is asking, in which language, on which tenant's portal.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub request_id: String,
+    pub language: Language,
+    pub tenant: Option<Arc<Tenant>>,
+    /// Goes into every form as the `csrf` field.
+    pub csrf_token: String,
+    /// `https://<host>` of the portal as the browser asked for it: links in mail point here.
+    pub base_url: String,
+    /// The path and query of a GET: where to come back to after signing in.
+    pub return_path: Option<String>,
+}
+
+impl RequestContext {
+    /// An absolute link into this portal, for e-mails.
+    pub fn link(&self, path_and_query: &str) -> String {
+        format!("{}{path_and_query}", self.base_url)
+    }
+}
+
+/// Extractor for handlers of a tenant's portal: the context with its tenant.
+#[derive(Clone)]
+pub struct Portal {
+    pub ctx: RequestContext,
+    pub tenant: Arc<Tenant>,
+}
+
+impl<'a> FromRequest<'a> for Portal {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let ctx = req
+            .data::<RequestContext>()
+            .cloned()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("request context missing")))?;
+        let tenant = ctx.tenant.clone().ok_or(AppError::UnknownHost)?;
+        Ok(Self { ctx, tenant })
+    }
+}

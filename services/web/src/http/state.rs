@@ -1,0 +1,39 @@
+use std::sync::Arc;
+
+use common::accounts::password::PasswordHasher;
+use common::infra::clock::SharedClock;
+use common::infra::config::Config;
+use common::infra::crypto::ServerKey;
+use common::infra::mq::Broker;
+use common::infra::storage::ObjectStore;
+use common::infra::tenancy::TenantDirectory;
+use poem::Request;
+use sqlx::PgPool;
+
+use crate::http::assets::Assets;
+use crate::http::error::AppError;
+use crate::http::templates::Views;
+
+/// Everything a handler may need, shared by all requests.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: PgPool,
+    pub tenants: TenantDirectory,
+    pub storage: ObjectStore,
+    pub broker: Broker,
+    pub views: Arc<Views>,
+    pub assets: Arc<Assets>,
+    pub clock: SharedClock,
+    pub hasher: PasswordHasher,
+    /// Signs CSRF tokens and one-time codes.
+    pub key: ServerKey,
+}
+
+impl AppState {
+    /// The state from inside an extractor or middleware; handlers take `Data<&AppState>`.
+    pub fn of(req: &Request) -> Result<&AppState, AppError> {
+        req.data::<AppState>()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))
+    }
+}

@@ -1,0 +1,229 @@
+//! Care pages (zorgpagina's, CP-1 … CP-7): creating one after sign-in, the "Ik zorg voor"
+//! switcher, the sections of a page, its profile, its beheerders and deleting it.
+//!
+//! Every route under `/zorgpagina/:id` is listed in [`table`] with what it needs of the member
+//! ([`Need`]); the router is built from the table, which puts the care-page door in front of
+//! each handler, and the generated rights and CSRF tests read the same table.
+
+pub mod activation;
+pub mod admins;
+pub mod delete;
+pub mod home;
+pub mod letter_request;
+pub mod new;
+pub mod profile;
+pub mod sections;
+
+use common::care::page::{self as care_page, BirthDate, CarePageId, ForWhom, Role};
+use minijinja::context;
+use minijinja::value::Value;
+use poem::http::StatusCode;
+use poem::Response;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::access::care_page::{CarePageAccess, Need};
+use crate::access::session::SignedIn;
+use crate::http::error::AppError;
+use crate::http::middleware::Portal;
+use crate::http::pages::PageRenderer;
+use crate::http::route_table::{self, route, TableRoute};
+use crate::http::state::AppState;
+
+/// Every route of a care page, with what each method needs of the member.
+pub fn table() -> Vec<TableRoute<Need>> {
+    use Need::{Beheerder, Member};
+    vec![
+        route("/zorgpagina/:id").get(Member, home::home),
+        route("/zorgpagina/:id/kalender").get(Member, sections::calendar),
+        route("/zorgpagina/:id/berichten").get(Member, sections::messages),
+        route("/zorgpagina/:id/dossier").get(Member, sections::dossier),
+        route("/zorgpagina/:id/notities").get(Member, sections::notes),
+        route("/zorgpagina/:id/connecties").get(Member, sections::connections),
+        route("/zorgpagina/:id/meldingen").get(Member, sections::notifications),
+        route("/zorgpagina/:id/profiel")
+            .get(Member, profile::profile)
+            .post(Beheerder, profile::update_profile),
+        route("/zorgpagina/:id/beheerders")
+            .get(Member, admins::admins)
+            .post(Beheerder, admins::set_rights),
+        route("/zorgpagina/:id/verwijderen")
+            .get(Beheerder, delete::delete_form)
+            .post(Beheerder, delete::delete),
+    ]
+}
+
+/// The doors of [`table`], for the rights tests and the documentation.
+pub fn doors() -> Vec<route_table::RouteInfo<Need>> {
+    route_table::describe(&table())
+}
+
+/// One avatar of the "Ik zorg voor" switcher.
+#[derive(Debug, Serialize)]
+pub struct SwitcherItem {
+    name: String,
+    initials: String,
+    url: String,
+    is_self: bool,
+    photo_url: Option<String>,
+    current: bool,
+    /// The organisation's name when the page lives on another portal.
+    other_portal: Option<String>,
+}
+
+/// The port of the portal's own address (`http://host:8080` → `:8080`), so links to another
+/// tenant's portal keep the same scheme and port.
+fn port_suffix(base_url: &str) -> &str {
+    let authority = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
+    match authority.rsplit_once(':') {
+        Some((_, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => {
+            &authority[authority.len() - port.len() - 1..]
+        }
+        _ => "",
+    }
+}
+
+fn scheme(base_url: &str) -> &str {
+    base_url.split_once("://").map_or("https", |(s, _)| s)
+}
+
+/// Every care page of the account across tenants, own page first; `current` is marked.
+pub async fn switcher(
+    state: &AppState,
+    portal: &Portal,
+    me: &SignedIn,
+    current: Option<CarePageId>,
+) -> Result<Vec<SwitcherItem>, AppError> {
+    let entries = care_page::pages_of(&state.db, me.account.id).await?;
+    let mut items = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let path = format!("/zorgpagina/{}", entry.care_page_id);
+        let here = entry.tenant_id == portal.tenant.id;
+        let url = if here {
+            path
+        } else {
+            let other = common::infra::tenancy::TenantSlug::parse(&entry.tenant_slug)
+                .ok()
+                .and_then(|slug| state.tenants.by_slug(&slug));
+            let Some(host) = other.as_ref().and_then(|t| t.hosts.first()) else {
+                continue;
+            };
+            format!(
+                "{}://{host}{}{path}",
+                scheme(&portal.ctx.base_url),
+                port_suffix(&portal.ctx.base_url)
+            )
+        };
+        items.push(SwitcherItem {
+            initials: care_page::initials(&entry.display_name),
+            photo_url: (entry.is_self && me.account.photo_key.is_some())
+                .then(|| "/account/foto".to_owned()),
+            current: current.is_some_and(|c| c == entry.care_page_id),
+            other_portal: (!here).then(|| entry.tenant_name.clone()),
+            name: entry.display_name,
+            url,
+            is_self: entry.is_self,
+        });
+    }
+    Ok(items)
+}
+
+/// Whether the account has any care page on this portal (else the overview asks CP-1).
+pub fn has_page_here(items: &[SwitcherItem]) -> bool {
+    items.iter().any(|i| i.other_portal.is_none())
+}
+
+/// The sections of a care page (CP-6), in menu order: (path segment, catalogue key, built).
+const SECTIONS: &[(&str, &str)] = &[
+    ("kalender", "care-nav-calendar"),
+    ("berichten", "care-nav-messages"),
+    ("dossier", "care-nav-dossier"),
+    ("notities", "care-nav-notes"),
+    ("connecties", "care-nav-connections"),
+    ("profiel", "care-nav-profile"),
+    ("meldingen", "care-nav-notifications"),
+];
+/// How many sections fit in the bottom bar on a phone; the rest go under "Meer".
+const BOTTOM_BAR: usize = 4;
+
+#[derive(Serialize)]
+struct NavItem {
+    href: String,
+    label: &'static str,
+    current: bool,
+}
+
+fn nav(page: CarePageId, current: &str) -> (Vec<NavItem>, Vec<NavItem>) {
+    let mut items: Vec<NavItem> = SECTIONS
+        .iter()
+        .map(|(segment, label)| NavItem {
+            href: format!("/zorgpagina/{page}/{segment}"),
+            label,
+            current: *segment == current,
+        })
+        .collect();
+    let more = items.split_off(BOTTOM_BAR);
+    (items, more)
+}
+
+/// Renders a page inside a care page: around what is particular to the page go the page's
+/// facts (for whom, linked, the member's role), the section menu with `section` marked, and
+/// the "Ik zorg voor" switcher.
+async fn render(
+    state: &AppState,
+    pages: PageRenderer,
+    access: &CarePageAccess,
+    section: &str,
+    template: &str,
+    status: StatusCode,
+    page: Value,
+) -> Result<Response, AppError> {
+    let items = switcher(state, &access.portal, &access.me, Some(access.page.id)).await?;
+    let (nav_main, nav_more) = nav(access.page.id, section);
+    let page = context! {
+        care_switcher => items,
+        care => context! {
+            id => access.page.id.to_string(),
+            name => &access.page.client_name,
+            initials => care_page::initials(&access.page.client_name),
+            is_self => access.page.for_whom == ForWhom::Myself,
+            linked => access.page.client_record_id.is_some(),
+            birth_date => BirthDate::format(access.page.birth_date),
+            beheerder => access.role == Role::Beheerder,
+        },
+        nav_main,
+        nav_more,
+        ..page
+    };
+    pages.status(template, status, page)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    melding: Option<String>,
+    lid: Option<Uuid>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_to_other_portals_keep_scheme_and_port() {
+        assert_eq!(port_suffix("http://a.localhost:8080"), ":8080");
+        assert_eq!(port_suffix("https://a.example.nl"), "");
+        assert_eq!(scheme("http://a.localhost:8080"), "http");
+    }
+
+    #[test]
+    fn the_phone_bar_holds_four_sections_and_the_rest_go_under_more() {
+        let (main, more) = nav(CarePageId(Uuid::nil()), "profiel");
+        assert_eq!(main.len(), 4);
+        assert_eq!(more.len(), 3);
+        assert!(more
+            .iter()
+            .any(|i| i.current && i.href.ends_with("/profiel")));
+    }
+}

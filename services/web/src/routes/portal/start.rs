@@ -1,0 +1,22 @@
+use poem::handler;
+use poem::web::{Data, Html};
+
+use crate::http::error::AppError;
+use crate::http::middleware::Portal;
+use crate::http::state::AppState;
+
+/// The portal's start page, branded for its organisation.
+#[handler]
+pub fn page(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
+    state
+        .views
+        .shared_page("portal/start.html", &portal.ctx, &portal.tenant)
+}
+
+/// The platform's accessibility statement (TEN-6), in the portal's branding.
+#[handler]
+pub fn accessibility(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
+    state
+        .views
+        .shared_page("portal/accessibility.html", &portal.ctx, &portal.tenant)
+}

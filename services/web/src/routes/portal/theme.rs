@@ -1,0 +1,81 @@
+//! The tenant's branding as a stylesheet and a logo, versioned by the tenant's last change so
+//! browsers may keep them until the branding changes.
+
+use common::infra::storage::ObjectKey;
+use common::infra::tenancy::{Color, Tenant};
+use common::organisation::branding::Contrast;
+use poem::http::header;
+use poem::web::{Data, Query};
+use poem::{handler, IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::http::error::AppError;
+use crate::http::middleware::Portal;
+use crate::http::state::AppState;
+
+#[derive(Deserialize)]
+pub struct Version {
+    v: Option<i64>,
+}
+
+fn cache_control(tenant: &Tenant, version: &Version) -> &'static str {
+    if version.v == Some(tenant.version) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    }
+}
+
+#[handler]
+pub fn stylesheet(portal: Portal, Query(version): Query<Version>) -> Response {
+    let branding = &portal.tenant.branding;
+    let on = |c: &str| {
+        Color::parse(c)
+            .map(|c| c.readable_text().as_str().to_owned())
+            .unwrap_or_else(|_| "#ffffff".into())
+    };
+    let css = format!(
+        ":root {{\n  --color-primary: {primary};\n  --color-on-primary: {on_primary};\n  --color-accent: {accent};\n  --color-on-accent: {on_accent};\n}}\n",
+        primary = branding.primary_color,
+        on_primary = on(&branding.primary_color),
+        accent = branding.accent_color,
+        on_accent = on(&branding.accent_color),
+    );
+    css.with_content_type("text/css; charset=utf-8")
+        .with_header(
+            header::CACHE_CONTROL,
+            cache_control(&portal.tenant, &version),
+        )
+        .into_response()
+}
+
+#[handler]
+pub async fn logo(
+    portal: Portal,
+    state: Data<&AppState>,
+    Query(version): Query<Version>,
+) -> Result<Response, AppError> {
+    let key = portal
+        .tenant
+        .branding
+        .logo_key
+        .as_deref()
+        .and_then(|raw| ObjectKey::existing(&portal.tenant.slug, raw))
+        .ok_or(AppError::NotFound)?;
+    let object = state.storage.get(&key).await.map_err(|e| match e {
+        common::infra::storage::StorageError::NotFound(_) => AppError::NotFound,
+        other => AppError::internal(other),
+    })?;
+    Ok(object
+        .bytes
+        .with_content_type(
+            object
+                .content_type
+                .unwrap_or_else(|| "application/octet-stream".into()),
+        )
+        .with_header(
+            header::CACHE_CONTROL,
+            cache_control(&portal.tenant, &version),
+        )
+        .into_response())
+}

@@ -1,0 +1,242 @@
+//! The organisation's branding (TEN-3): its name, colours, support contacts and welcome text,
+//! a preview of the colours as they are typed, and the logo (upload and removal).
+
+use common::infra::db::in_transaction;
+use common::infra::outbox::{self, Event, Job};
+use common::infra::storage::{ObjectKey, ObjectKind};
+use common::infra::tenancy::{Color, Tenant};
+use common::organisation::branding::{
+    self, BrandingForm, BrandingUpdate, Contrast, LogoProblem, LOGO_MAX_BYTES,
+};
+use minijinja::context;
+use poem::http::{header, StatusCode};
+use poem::web::{Data, Form, Query, Redirect};
+use poem::{handler, Body, IntoResponse, Request, Response};
+use serde::Deserialize;
+
+use super::{field_errors, notice_for, NoticeQuery};
+use crate::access::tenant_admin::TenantAdmin;
+use crate::http::error::AppError;
+use crate::http::forms::FieldErrors;
+use crate::http::pages::PageRenderer;
+use crate::http::state::AppState;
+use crate::http::uploads::{self, Uploaded};
+
+const TEMPLATE: &str = "tenant_admin/branding.html";
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BrandingFields {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    primary_color: String,
+    #[serde(default)]
+    accent_color: String,
+    #[serde(default)]
+    support_phone: String,
+    #[serde(default)]
+    support_email: String,
+    #[serde(default)]
+    support_url: String,
+    #[serde(default)]
+    welcome_text: String,
+}
+
+impl BrandingFields {
+    fn of(tenant: &Tenant) -> Self {
+        let b = &tenant.branding;
+        Self {
+            display_name: tenant.display_name.clone(),
+            primary_color: b.primary_color.clone(),
+            accent_color: b.accent_color.clone(),
+            support_phone: b.support_phone.clone().unwrap_or_default(),
+            support_email: b.support_email.clone().unwrap_or_default(),
+            support_url: b.support_url.clone().unwrap_or_default(),
+            welcome_text: b.welcome_text.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The text colour on a background (black or white), or the stored one when `raw` is no colour.
+fn on(raw: &str, fallback: &str) -> (String, String) {
+    match Color::parse(raw) {
+        Ok(c) => (c.as_str().to_owned(), c.readable_text().as_str().to_owned()),
+        Err(_) => match Color::parse(fallback) {
+            Ok(c) => (c.as_str().to_owned(), c.readable_text().as_str().to_owned()),
+            Err(_) => ("#1d4f91".into(), "#ffffff".into()),
+        },
+    }
+}
+
+fn preview_url(primary: &str, accent: &str) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("primary", primary)
+        .append_pair("accent", accent)
+        .finish();
+    format!("/beheer/huisstijl/voorbeeld.css?{query}")
+}
+
+fn branding_page(
+    pages: &PageRenderer,
+    status: StatusCode,
+    fields: &BrandingFields,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let branding = &pages.tenant().branding;
+    let (primary, on_primary) = on(&fields.primary_color, &branding.primary_color);
+    let (accent, on_accent) = on(&fields.accent_color, &branding.accent_color);
+    pages.status(
+        TEMPLATE,
+        status,
+        context! {
+            form => context! {
+                display_name => &fields.display_name,
+                primary_color => &fields.primary_color,
+                accent_color => &fields.accent_color,
+                support_phone => &fields.support_phone,
+                support_email => &fields.support_email,
+                support_url => &fields.support_url,
+                welcome_text => &fields.welcome_text,
+            },
+            preview => context! {
+                name => &fields.display_name,
+                primary, on_primary, accent, on_accent,
+                stylesheet => preview_url(&primary, &accent),
+            },
+            logo_max_mb => LOGO_MAX_BYTES / (1024 * 1024),
+            errors,
+        },
+    )
+}
+
+/// `GET /beheer/huisstijl`
+#[handler]
+pub async fn show_branding(
+    pages: PageRenderer,
+    Query(query): Query<NoticeQuery>,
+) -> Result<Response, AppError> {
+    let pages = pages.notice(notice_for(query.melding()));
+    let fields = BrandingFields::of(pages.tenant());
+    branding_page(&pages, StatusCode::OK, &fields, &FieldErrors::default())
+}
+
+/// `POST /beheer/huisstijl`
+#[handler]
+pub async fn save_branding(
+    admin: TenantAdmin,
+    state: Data<&AppState>,
+    pages: PageRenderer,
+    Form(fields): Form<BrandingFields>,
+) -> Result<Response, AppError> {
+    let form = BrandingForm {
+        display_name: &fields.display_name,
+        primary_color: &fields.primary_color,
+        accent_color: &fields.accent_color,
+        support_phone: &fields.support_phone,
+        support_email: &fields.support_email,
+        support_url: &fields.support_url,
+        welcome_text: &fields.welcome_text,
+    };
+    let update = match BrandingUpdate::parse(&form) {
+        Ok(update) => update,
+        Err(problems) => {
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return branding_page(&pages, status, &fields, &field_errors(problems));
+        }
+    };
+    branding::update_branding(&state.db, admin.tenant.id, &update).await?;
+    // The change notifies every process; this one reloads now so the next page shows it.
+    state.tenants.reload().await?;
+    Ok(Redirect::see_other("/beheer/huisstijl?melding=huisstijl").into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PreviewQuery {
+    primary: Option<String>,
+    accent: Option<String>,
+}
+
+/// `GET /beheer/huisstijl/voorbeeld.css`: the preview box's colours as a stylesheet (the
+/// page's policy allows no inline styles).
+#[handler]
+pub async fn preview_css(admin: TenantAdmin, Query(query): Query<PreviewQuery>) -> Response {
+    let branding = &admin.tenant.branding;
+    let (primary, on_primary) = on(
+        query.primary.as_deref().unwrap_or_default(),
+        &branding.primary_color,
+    );
+    let (accent, on_accent) = on(
+        query.accent.as_deref().unwrap_or_default(),
+        &branding.accent_color,
+    );
+    format!(
+        ".brand-preview {{\n  --preview-primary: {primary};\n  --preview-on-primary: {on_primary};\n  --preview-accent: {accent};\n  --preview-on-accent: {on_accent};\n}}\n"
+    )
+    .with_content_type("text/css; charset=utf-8")
+    .with_header(header::CACHE_CONTROL, "private, max-age=3600")
+    .into_response()
+}
+
+/// The branding page again, with the problem at the logo field.
+fn logo_refused(pages: &PageRenderer, problem: LogoProblem) -> Result<Response, AppError> {
+    let status = match problem {
+        LogoProblem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        _ => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let mut errors = FieldErrors::default();
+    errors.add("logo", problem.code());
+    branding_page(pages, status, &BrandingFields::of(pages.tenant()), &errors)
+}
+
+/// `POST /beheer/huisstijl/logo` (multipart; the CSRF token travels in the query).
+#[handler]
+pub async fn upload_logo(
+    admin: TenantAdmin,
+    req: &Request,
+    state: Data<&AppState>,
+    pages: PageRenderer,
+    body: Body,
+) -> Result<Response, AppError> {
+    let bytes = match uploads::read_file(req, body, "logo", LOGO_MAX_BYTES).await? {
+        Uploaded::File(bytes) => bytes,
+        // An empty file is what `check_logo` names as "choose a logo first".
+        Uploaded::Missing => Vec::new(),
+        Uploaded::TooLarge => return logo_refused(&pages, LogoProblem::TooLarge),
+    };
+    let mime = match branding::check_logo(&bytes) {
+        Ok(mime) => mime,
+        Err(problem) => return logo_refused(&pages, problem),
+    };
+    let key = ObjectKey::new(&admin.tenant.slug, ObjectKind::Logo);
+    state.storage.put(&key, bytes.into(), mime).await?;
+    replace_logo(&state, &admin, Some(key.as_str())).await?;
+    Ok(Redirect::see_other("/beheer/huisstijl?melding=logo").into_response())
+}
+
+/// `POST /beheer/huisstijl/logo/verwijderen`
+#[handler]
+pub async fn remove_logo(admin: TenantAdmin, state: Data<&AppState>) -> Result<Response, AppError> {
+    replace_logo(&state, &admin, None).await?;
+    Ok(Redirect::see_other("/beheer/huisstijl?melding=logo-verwijderd").into_response())
+}
+
+/// Points the tenant at `key` and has the worker remove the logo it replaces.
+async fn replace_logo(
+    state: &AppState,
+    admin: &TenantAdmin,
+    key: Option<&str>,
+) -> Result<(), AppError> {
+    let now = state.clock.now();
+    let tenant = &admin.tenant;
+    in_transaction(&state.db, async |conn| {
+        let old = branding::set_logo(conn, tenant.id, key).await?;
+        if let Some(old) = old.filter(|k| ObjectKey::existing(&tenant.slug, k).is_some()) {
+            let job = Job::DeleteObjects { keys: vec![old] };
+            outbox::write(conn, &Event::job(Some(tenant.slug.clone()), now, job)).await?;
+        }
+        Ok::<_, sqlx::Error>(())
+    })
+    .await?;
+    state.tenants.reload().await?;
+    Ok(())
+}

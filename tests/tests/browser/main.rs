@@ -1,0 +1,485 @@
+//! The portal in a real headless Chromium: what a person's browser shows, kept as screenshots.
+
+use common::infra::tenancy::Tenant;
+use zorgportaal_tests::accounts::{self, PASSWORD};
+use zorgportaal_tests::browser::Browser;
+use zorgportaal_tests::letters;
+use zorgportaal_tests::visitor::Visitor;
+use zorgportaal_tests::{Services, TestPlatform};
+
+/// `http://<host>:<port>` of `tenant`'s portal in this test.
+fn portal_base(platform: &TestPlatform, tenant: &Tenant) -> String {
+    format!(
+        "http://{}:{}",
+        tenant.hosts[0],
+        platform.web_addr.unwrap().port()
+    )
+}
+
+/// An account that signed up and confirmed its address (outside the browser).
+async fn confirmed_account(platform: &TestPlatform, tenant: &Tenant, name: &str, email: &str) {
+    let mut setup = Visitor::new(platform, &tenant.hosts[0]);
+    accounts::sign_up(&mut setup, name, email, PASSWORD).await;
+    accounts::confirm_from_mail(platform, tenant, &mut setup, email).await;
+}
+
+/// Signs in on the sign-in page the browser shows, with the code of the account's first
+/// sign-in mail.
+async fn sign_in(browser: &Browser, platform: &TestPlatform, tenant: &Tenant, email: &str) {
+    browser.fill("E-mail *", email).await;
+    browser.fill("Wachtwoord *", PASSWORD).await;
+    browser.click_button("Inloggen").await;
+    let code = accounts::mailed_code(platform, tenant, email, 1).await;
+    browser.fill("Inlogcode *", &code).await;
+    browser.click_button("Bevestigen").await;
+}
+
+#[tokio::test]
+async fn start_page_in_a_real_browser() {
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
+    let tenant = platform.create_tenant("Zorggroep Browser", "#1d5c8f").await;
+    let port = platform.web_addr.unwrap().port();
+    // Chromium resolves every *.localhost name to the loopback address by itself.
+    let url = format!("http://{}:{port}/", tenant.hosts[0]);
+
+    let mut browser = Browser::start("start_page_in_a_real_browser").await;
+    browser.goto(&url).await;
+    assert_eq!(browser.current_url().await, url);
+    let heading = browser.text_of("h1").await;
+    assert!(
+        heading.contains("Zorggroep Browser"),
+        "the start page's heading is {heading:?}"
+    );
+    assert!(
+        browser.title().await.contains("Zorggroep Browser"),
+        "the title names the organisation"
+    );
+
+    let shot = browser.screenshot("start page").await;
+    assert!(
+        shot.ends_with("artifacts/browser/start_page_in_a_real_browser/01-start-page.png"),
+        "{}",
+        shot.display()
+    );
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n"),
+        "{} is not a PNG",
+        shot.display()
+    );
+
+    browser.close().await;
+    platform.finish().await;
+}
+
+/// ACC-1 … ACC-4 and ACC-6 as a person does it: sign up, confirm from the mail, sign in with
+/// the code from the mail, sign out. A screenshot of every step is kept as an artefact.
+#[tokio::test]
+async fn sign_up_confirm_sign_in_and_out_in_a_real_browser() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep De Browser", "#7a2e8f")
+        .await;
+    let base = portal_base(&platform, &tenant);
+    let email = platform.unique_email("anna");
+    let mut browser = Browser::start("sign_up_confirm_sign_in_and_out_in_a_real_browser").await;
+
+    // The browser asks for English; the person switches the portal to Dutch in the footer.
+    browser.goto(&format!("{base}/toegankelijkheid")).await;
+    assert_eq!(browser.text_of("h1").await, "Accessibility");
+    browser.click_link("Nederlands").await;
+    assert!(browser.current_url().await.ends_with("/toegankelijkheid"));
+    assert_eq!(browser.text_of("h1").await, "Toegankelijkheid");
+    browser.goto(&format!("{base}/")).await;
+    browser.screenshot("start page").await;
+    browser.click_link("Account aanmaken").await;
+    browser.fill("Naam *", "Anna de Vries").await;
+    browser.fill("E-mailadres *", &email).await;
+    browser.fill("Wachtwoord *", "kort").await;
+    browser.screenshot("password rules while typing").await;
+    let rules = browser.text_of("[data-password-rules]").await;
+    assert!(rules.contains("minimaal 12 tekens"), "{rules}");
+    browser.fill("Wachtwoord *", PASSWORD).await;
+    browser.fill("Wachtwoordbevestiging *", PASSWORD).await;
+    browser.check("Ik accepteer de gebruiksvoorwaarden *").await;
+    browser.screenshot("sign-up form").await;
+    browser.click_button("Aanmelden").await;
+    assert!(browser.page_text().await.contains("Kijk in je e-mail"));
+    browser.screenshot("check your mail").await;
+
+    let welcome =
+        accounts::mail_with_subject(&platform, &email, "Welkom bij Zorggroep De Browser").await;
+    let link = accounts::link_in(&welcome, "/account/bevestigen?token=");
+    browser.goto(&format!("{base}{link}")).await;
+    assert!(browser.page_text().await.contains(&email));
+    browser.screenshot("confirm account").await;
+    browser.click_button("Bevestigen").await;
+    let confirmed = browser.page_text().await;
+    assert!(
+        confirmed.contains("Je e-mailadres is bevestigd"),
+        "{confirmed}"
+    );
+    browser.screenshot("confirmed, sign in").await;
+
+    browser.fill("E-mail *", &email).await;
+    browser.fill("Wachtwoord *", PASSWORD).await;
+    browser.click_button("Inloggen").await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("Welkom terug, Anna de Vries!"));
+    browser.screenshot("sign-in code").await;
+    let code = accounts::mailed_code(&platform, &tenant, &email, 1).await;
+    browser.fill("Inlogcode *", &code).await;
+    browser.click_button("Bevestigen").await;
+    assert!(browser.current_url().await.ends_with("/overzicht"));
+    assert!(browser.page_text().await.contains("Welkom, Anna de Vries"));
+    browser.screenshot("signed in").await;
+    let session = browser
+        .cookies()
+        .await
+        .into_iter()
+        .find(|c| c.name == "zp_session")
+        .expect("a session cookie");
+    assert!(session.http_only, "the session cookie is HttpOnly");
+    assert_eq!(session.same_site.as_deref(), Some("Lax"));
+
+    browser.click_button("Uitloggen").await;
+    assert!(browser.page_text().await.contains("Je bent uitgelogd"));
+    browser.screenshot("signed out").await;
+    assert!(
+        browser
+            .cookies()
+            .await
+            .iter()
+            .all(|c| c.name != "zp_session"),
+        "sign-out removes the session cookie"
+    );
+    let left: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.sessions")
+        .fetch_one(&platform.db)
+        .await
+        .unwrap();
+    assert_eq!(left, 0, "sign-out ends the session on the server");
+
+    browser.close().await;
+    platform.finish().await;
+}
+
+/// ACC-7, ACC-8 and ACC-9 as a signed-in person finds them: settings, the phone number, help
+/// and the FAQ. A screenshot of every page is kept as an artefact.
+#[tokio::test]
+async fn settings_phone_and_help_in_a_real_browser() {
+    let platform = TestPlatform::start().await;
+    let support = platform.unique_email("hulp");
+    let tenant = platform
+        .create_tenant_with_support_email("Zorggroep De Instelling", "#2e6b3f", Some(&support))
+        .await;
+    let base = portal_base(&platform, &tenant);
+    let email = platform.unique_email("bram");
+    confirmed_account(&platform, &tenant, "Bram Visser", &email).await;
+
+    let mut browser = Browser::start("settings_phone_and_help_in_a_real_browser").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in(&browser, &platform, &tenant, &email).await;
+
+    browser.click_link("Instellingen").await;
+    assert_eq!(browser.text_of("h1").await, "Instellingen");
+    browser.screenshot("settings").await;
+    browser.fill("Je naam", "Bram de Visser").await;
+    browser.click_button("Opslaan").await;
+    let saved = browser.page_text().await;
+    assert!(saved.contains("Je naam is opgeslagen."), "{saved}");
+
+    browser.click_link("Telefoonnummer").await;
+    browser.screenshot("phone number").await;
+    browser.fill("Telefoonnummer *", "06 12345678").await;
+    browser
+        .check("Mobiel nummer (je krijgt de code per sms)")
+        .await;
+    browser.click_button("Nummer opslaan").await;
+    let pending = browser.page_text().await;
+    assert!(
+        pending.contains("Nieuw mobiel nummer: +31612345678"),
+        "{pending}"
+    );
+    browser
+        .screenshot("phone number waiting for the mail")
+        .await;
+
+    browser.click_link("Hulp nodig?").await;
+    browser.screenshot("help").await;
+    browser.fill("Onderwerp *", "Inloggen op de tablet").await;
+    browser
+        .fill("Je vraag *", "Hoe log ik in op de tablet van mijn moeder?")
+        .await;
+    browser.click_button("Vraag versturen").await;
+    let sent = browser.page_text().await;
+    assert!(sent.contains("Je vraag is verstuurd"), "{sent}");
+    browser.screenshot("question sent").await;
+    let question = accounts::mail_with_subject(&platform, &support, "").await;
+    assert!(question
+        .text
+        .as_deref()
+        .unwrap_or_default()
+        .contains("Hoe log ik in op de tablet van mijn moeder?"));
+
+    browser.click_link("Veelgestelde vragen").await;
+    assert_eq!(browser.text_of("h1").await, "Veelgestelde vragen");
+    browser.screenshot("faq").await;
+    browser.close().await;
+    accounts::mail_with_subject(&platform, &email, "Bevestig je telefoonnummer").await;
+    platform.finish().await;
+}
+
+/// Issue 5's main path: a tenant admin brands the portal (colours with a live preview, a logo)
+/// and prints a client's letter as PDF; a new person signs up, enters the letter's code and the
+/// birth date, agrees, and lands on the linked care page in the organisation's colours.
+/// Screenshots of every step are kept as artefacts.
+#[tokio::test]
+async fn a_tenant_admin_brands_the_portal_and_a_new_person_activates_a_letter_in_a_real_browser() {
+    use common::infra::clock::Clock;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Huisstijl", "#1d5c8f")
+        .await;
+    let base = portal_base(&platform, &tenant);
+    let email = platform.unique_email("beheer");
+    confirmed_account(&platform, &tenant, "Bea Beheer", &email).await;
+    let account: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM platform.accounts WHERE lower(email) = lower($1)")
+            .bind(&email)
+            .fetch_one(&platform.db)
+            .await
+            .unwrap();
+    common::organisation::admins::grant(
+        &platform.db,
+        tenant.id,
+        common::accounts::AccountId(account),
+        platform.clock.now(),
+    )
+    .await
+    .unwrap();
+
+    let logo = std::env::temp_dir().join(format!("zorgportaal-logo-{}.png", std::process::id()));
+    image::RgbaImage::from_pixel(240, 80, image::Rgba([122, 46, 143, 255]))
+        .save(&logo)
+        .unwrap();
+
+    let mut browser = Browser::start("admin_brands_and_a_letter_is_activated").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in(&browser, &platform, &tenant, &email).await;
+    browser.click_link("Beheer").await;
+    browser.screenshot("admin home").await;
+
+    browser.goto(&format!("{base}/beheer/huisstijl")).await;
+    browser.fill("Hoofdkleur", "#7a2e8f").await;
+    browser
+        .screenshot("branding with a new colour in the preview")
+        .await;
+    browser.click_button("Opslaan").await;
+    let saved = browser.page_text().await;
+    assert!(saved.contains("De huisstijl is opgeslagen."), "{saved}");
+    browser.attach_file("Kies een logo", &logo).await;
+    browser.click_button("Logo opslaan").await;
+    let uploaded = browser.page_text().await;
+    assert!(uploaded.contains("Het logo is opgeslagen."), "{uploaded}");
+    browser.screenshot("branding saved with a logo").await;
+
+    browser.goto(&format!("{base}/")).await;
+    let logo_alt = browser.text_of("header").await;
+    assert!(logo_alt.contains("Zorggroep Huisstijl"), "{logo_alt}");
+    let primary = browser
+        .webdriver()
+        .execute(
+            "return getComputedStyle(document.querySelector('.site-header')).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(primary.as_str(), Some("rgb(122, 46, 143)"));
+    let logo_shown = browser
+        .webdriver()
+        .execute(
+            "const img = document.querySelector('img.brand__logo'); return img !== null && img.complete && img.naturalWidth === 240",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(logo_shown.as_bool(), Some(true), "the new logo is shown");
+    browser.screenshot("start page in the new colours").await;
+
+    // CP-2: the admin adds a client and prints the letter; its code is read from the PDF the
+    // browser downloaded.
+    browser.goto(&format!("{base}/beheer/clienten")).await;
+    browser.fill("Cliëntnummer", "C-1001").await;
+    browser.fill("Naam", "Wim de Boer").await;
+    browser.fill("Geboortedatum", "02-03-1950").await;
+    browser
+        .fill("Postadres", "Dorpsstraat 1\n1234 AB Ergens")
+        .await;
+    browser.click_button("Cliënt toevoegen").await;
+    browser.screenshot("client added").await;
+    browser.check("Wim de Boer").await;
+    browser
+        .click_button_to_download("Brieven maken (pdf)")
+        .await;
+    let pdf = browser.downloaded("activatiebrieven.pdf").await;
+    browser.keep_artifact("activatiebrieven.pdf", &pdf);
+    let letter = letters::read(&pdf);
+    assert_eq!(letter.pages.len(), 1);
+    let text = &letter.pages[0];
+    assert!(text.contains("Zorggroep Huisstijl"), "{text}");
+    assert!(text.contains("Wim de Boer"), "{text}");
+    assert_eq!(letter.images, 1, "the letter carries the new logo");
+    let code = letters::code_in(text);
+    browser.goto(&format!("{base}/beheer/clienten")).await;
+    let state = browser.page_text().await;
+    assert!(state.contains("Geldig tot"), "{state}");
+    browser.screenshot("letter printed").await;
+    browser.click_button("Uitloggen").await;
+
+    // A new person signs up on this portal and uses the letter.
+    let person = platform.unique_email("wim");
+    browser.goto(&format!("{base}/aanmelden")).await;
+    browser.fill("Naam *", "Els de Boer").await;
+    browser.fill("E-mailadres *", &person).await;
+    browser.fill("Wachtwoord *", PASSWORD).await;
+    browser.fill("Wachtwoordbevestiging *", PASSWORD).await;
+    browser.check("Ik accepteer de gebruiksvoorwaarden *").await;
+    browser.click_button("Aanmelden").await;
+    let welcome = accounts::mail_with_subject(&platform, &person, "Welkom bij").await;
+    let link = accounts::link_in(&welcome, "/account/bevestigen?token=");
+    browser.goto(&format!("{base}{link}")).await;
+    browser.click_button("Bevestigen").await;
+    sign_in(&browser, &platform, &tenant, &person).await;
+    browser.click_link("Heb je een activatiecode?").await;
+    browser
+        .fill("Activatiecode", &code.to_lowercase().replace('-', " "))
+        .await;
+    browser
+        .fill("Geboortedatum van de cliënt", "2-3-1950")
+        .await;
+    browser.screenshot("activation code entered").await;
+    browser.click_button("Activatiecode gebruiken").await;
+    assert!(browser.page_text().await.contains("Zorggroep Huisstijl"));
+    browser.screenshot("which organisation, agree").await;
+    browser.click_button("Ik ga akkoord").await;
+    let page = browser.page_text().await;
+    assert!(
+        page.contains("De zorgpagina is gekoppeld aan Zorggroep Huisstijl."),
+        "{page}"
+    );
+    assert!(page.contains("Wim de Boer"), "{page}");
+    let header = browser
+        .webdriver()
+        .execute(
+            "return getComputedStyle(document.querySelector('.site-header')).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(header.as_str(), Some("rgb(122, 46, 143)"));
+    browser
+        .screenshot("linked care page in the organisation's colours")
+        .await;
+    browser.close().await;
+    let _ = std::fs::remove_file(&logo);
+    platform.finish().await;
+}
+
+/// The sections of a care page, in menu order (CP-6).
+const ALL_SECTIONS: [&str; 7] = [
+    "Kalender",
+    "Berichten",
+    "Dossier",
+    "Notities",
+    "Connecties",
+    "Profiel",
+    "Meldingen",
+];
+
+/// The care page's sections (CP-6) on a phone-sized screen: a bar fixed at the bottom with four
+/// sections and "Meer", which opens the rest; on a wide screen all seven sit in a row.
+#[tokio::test]
+async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Telefoon", "#1d5c8f")
+        .await;
+    let base = portal_base(&platform, &tenant);
+    let email = platform.unique_email("telefoon");
+    confirmed_account(&platform, &tenant, "Tess Telefoon", &email).await;
+
+    let mut browser = Browser::start("care_page_sections_on_a_phone").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in(&browser, &platform, &tenant, &email).await;
+    browser
+        .goto(&format!("{base}/zorgpagina/nieuw?voor=mijzelf"))
+        .await;
+    browser.fill("Jouw geboortedatum", "01-02-1950").await;
+    browser.check("Ja, ik geef toestemming").await;
+    browser.click_button("Zorgpagina aanmaken").await;
+    let care_page = browser.current_url().await;
+    assert!(care_page.contains("/zorgpagina/"), "{care_page}");
+
+    let visible_sections = "return [...document.querySelectorAll('.care-nav a')]\
+        .filter(a => a.checkVisibility()).map(a => a.textContent.trim())";
+    let wide = browser
+        .webdriver()
+        .execute(visible_sections, vec![])
+        .await
+        .unwrap();
+    assert_eq!(wide, serde_json::json!(ALL_SECTIONS));
+    browser.screenshot("sections on a wide screen").await;
+
+    browser.webdriver().set_window_size(390, 844).await.unwrap();
+    browser.goto(&care_page).await;
+    let bar = browser
+        .webdriver()
+        .execute(
+            "const nav = document.querySelector('.care-nav'); const r = nav.getBoundingClientRect();\
+             return [getComputedStyle(nav).position, Math.round(window.innerHeight - r.bottom)]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(bar, serde_json::json!(["fixed", 0]), "a bar at the bottom");
+    let on_phone = browser
+        .webdriver()
+        .execute(visible_sections, vec![])
+        .await
+        .unwrap();
+    assert_eq!(on_phone, serde_json::json!(ALL_SECTIONS[..4]));
+    browser
+        .screenshot("sections at the bottom on a phone")
+        .await;
+
+    browser
+        .webdriver()
+        .find(fantoccini::Locator::Css(".care-nav summary"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let opened = browser
+        .webdriver()
+        .execute(visible_sections, vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        opened,
+        serde_json::json!(ALL_SECTIONS),
+        "\"Meer\" shows the rest"
+    );
+    browser.screenshot("more opened").await;
+    browser.click_link("Meldingen").await;
+    assert!(browser.page_text().await.contains("Nog niet beschikbaar"));
+    browser.screenshot("a section not built yet").await;
+    browser.close().await;
+    platform.finish().await;
+}

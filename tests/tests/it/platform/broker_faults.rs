@@ -1,0 +1,508 @@
+//! Broker faults while 10,000 committed events flow — every connection closed, the broker
+//! application stopped and started, a memory alarm raised and cleared — lose none of them and
+//! duplicate no e-mail. And: the notifier's queues, as the broker itself reports them, are
+//! quorum queues that dead-letter at-least-once and reject publishes when full.
+//!
+//! This module disrupts the RabbitMQ that every test shares, so `bin/test` runs it alone,
+//! after every other test (`-E 'test(/^platform::broker_faults::/)'`). Its own two tests take
+//! turns through [`BROKER`].
+
+use std::collections::{HashMap, HashSet};
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::infra::i18n::Language;
+use common::infra::outbox::{self, Event, EventPayload, Message, Recipient};
+use common::infra::tenancy::{in_tenant, Tenant, TenantSlug};
+use futures::FutureExt;
+use serde::Deserialize;
+use sqlx::PgPool;
+use zorgportaal_tests::tally::MailTally;
+use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
+
+const EVENTS: usize = 10_000;
+/// Events are committed this many at a time, one batch per [`COMMIT_EVERY`]: 30 s of writing,
+/// so the relay is still publishing (not only the notifier consuming) during every fault.
+const COMMIT_BATCH: usize = 250;
+const COMMIT_EVERY: Duration = Duration::from_millis(750);
+/// How long each fault lasts, and how long the platform gets between two faults.
+const FAULT_PAUSE: Duration = Duration::from_secs(3);
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(600);
+/// Progress is checked this often, no more: each look runs rabbitmqctl, and a look at maildev
+/// fetches every e-mail it holds (10,000 of them, by the end).
+const POLL_EVERY: Duration = Duration::from_secs(3);
+
+/// Both tests need the broker to themselves: one breaks it, the other reads its queue list.
+static BROKER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broker_faults_while_10000_committed_events_flow_lose_none_and_duplicate_no_email() {
+    let _turn = BROKER.lock().await;
+    let _restore = RestoreBrokerOnDrop;
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Storing", "#1d4f91").await;
+    let events: Vec<Event> = (0..EVENTS)
+        .map(|_| email_event(&tenant, platform.unique_email("fault")))
+        .collect();
+    let addresses: HashSet<String> = events.iter().map(recipient_address).collect();
+
+    let started = Instant::now();
+    let committed = Arc::new(AtomicUsize::new(0));
+    let writer = tokio::spawn(commit_paced(
+        platform.db.clone(),
+        tenant.slug.clone(),
+        events.clone(),
+        committed.clone(),
+    ));
+    let log = FaultLog {
+        db: platform.db.clone(),
+        started,
+        committed,
+    };
+    // Caught, so that the shared mail catcher is cleaned up even when a step fails.
+    let flow = AssertUnwindSafe(async {
+        // Let the flow get going before the first fault.
+        eventually(Duration::from_secs(60), "the first e-mails", || async {
+            (sent_count(&platform.db).await >= COMMIT_BATCH).then_some(())
+        })
+        .await;
+        let sent_at_fault = inject_faults(&log).await;
+        writer.await.expect("the event writer");
+        let drained = wait_for_drain(&platform, started).await;
+        (sent_at_fault, drained)
+    })
+    .catch_unwind()
+    .await;
+    let elapsed = started.elapsed();
+
+    let mail_wait = match &flow {
+        Ok((_, true)) => Duration::from_secs(60),
+        _ => Duration::ZERO,
+    };
+    let mails = collect_mail(&platform, &addresses, mail_wait).await;
+    let tally = MailTally::of(&events, &mails);
+    println!(
+        "{EVENTS} events: drained in {:.1} s, {:.0} e-mails/s end to end (faults included); \
+         maildev holds {} of them",
+        elapsed.as_secs_f64(),
+        EVENTS as f64 / elapsed.as_secs_f64(),
+        mails.len()
+    );
+    let deleting = Instant::now();
+    platform.mail.delete(&mails).await;
+    println!(
+        "deleted {} e-mails in {:.1} s",
+        mails.len(),
+        deleting.elapsed().as_secs_f64()
+    );
+
+    let (sent_at_fault, drained) = flow.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    assert!(
+        drained,
+        "the platform did not drain within {DRAIN_TIMEOUT:?}"
+    );
+    tally.assert_exactly_one_per_event();
+    // A fault that hits an idle platform proves nothing.
+    for (fault, sent) in &sent_at_fault {
+        assert!(
+            *sent < EVENTS,
+            "{fault}: every e-mail was already sent; the fault hit an idle platform"
+        );
+    }
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn every_notifier_queue_is_a_quorum_queue_that_dead_letters_at_least_once_and_rejects_publishes_when_full(
+) {
+    let _turn = BROKER.lock().await;
+    let platform = TestPlatform::start_with(
+        Services {
+            notifier: true,
+            ..Services::NONE
+        },
+        &[],
+    )
+    .await;
+    let topology = platform.topology();
+    let main = topology.queue("notifier");
+    let parked = topology.parking_queue("notifier");
+    let retries: Vec<(String, Duration)> = topology
+        .retry_delays()
+        .iter()
+        .map(|delay| (topology.retry_queue("notifier", *delay), *delay))
+        .collect();
+    assert_eq!(
+        retries.len(),
+        3,
+        "the harness configures three retry delays"
+    );
+    let mut expected: HashSet<&str> = retries.iter().map(|(name, _)| name.as_str()).collect();
+    expected.extend([main.as_str(), parked.as_str()]);
+
+    // The notifier declares its queues when it connects; read them back from the broker.
+    let queues: HashMap<String, BrokerQueue> =
+        eventually(Duration::from_secs(30), "the notifier's queues", || async {
+            let queues = queues_in_namespace(&platform.namespace).await;
+            expected
+                .iter()
+                .all(|name| queues.contains_key(*name))
+                .then_some(queues)
+        })
+        .await;
+    let mut names: Vec<&str> = queues.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let mut wanted: Vec<&str> = expected.iter().copied().collect();
+    wanted.sort_unstable();
+    assert_eq!(
+        names, wanted,
+        "the namespace holds exactly the notifier's queues"
+    );
+
+    for queue in queues.values() {
+        assert_eq!(queue.kind, "quorum", "{}: queue type", queue.name);
+        assert_eq!(
+            queue.string_arg("x-queue-type"),
+            Some("quorum"),
+            "{}",
+            queue.name
+        );
+        assert_eq!(
+            queue.string_arg("x-dead-letter-strategy"),
+            Some("at-least-once"),
+            "{}",
+            queue.name
+        );
+        // RabbitMQ dead-letters at-least-once only when the queue rejects publishes when full.
+        assert_eq!(
+            queue.string_arg("x-overflow"),
+            Some("reject-publish"),
+            "{}",
+            queue.name
+        );
+    }
+    // The wiring: a failed message waits in a retry queue, then goes back to the main queue;
+    // one that keeps crashing its consumer goes from the main queue to the parking queue.
+    for (name, delay) in &retries {
+        let queue = &queues[name];
+        assert_eq!(
+            queue.string_arg("x-dead-letter-exchange"),
+            Some(""),
+            "{name}"
+        );
+        assert_eq!(
+            queue.string_arg("x-dead-letter-routing-key"),
+            Some(main.as_str()),
+            "{name}"
+        );
+        let ttl = queue.number_arg("x-message-ttl");
+        assert_eq!(ttl, i64::try_from(delay.as_millis()).ok(), "{name}: TTL");
+    }
+    let main_queue = &queues[&main];
+    assert_eq!(main_queue.string_arg("x-dead-letter-exchange"), Some(""));
+    assert_eq!(
+        main_queue.string_arg("x-dead-letter-routing-key"),
+        Some(parked.as_str())
+    );
+    assert!(
+        main_queue.number_arg("x-delivery-limit").is_some(),
+        "main queue has a delivery limit"
+    );
+    assert_eq!(
+        queues[&parked].string_arg("x-dead-letter-routing-key"),
+        None
+    );
+    platform.finish().await;
+}
+
+/// The three faults, one after another, each lasting [`FAULT_PAUSE`] with a pause of the same
+/// length after it. Returns how many e-mails were sent when each began.
+async fn inject_faults(log: &FaultLog) -> Vec<(&'static str, usize)> {
+    let mut sent_at_fault = Vec::new();
+    sent_at_fault.push(log.fault("closing every broker connection").await);
+    rabbitmqctl(&["close_all_connections", "test"]).await;
+    tokio::time::sleep(FAULT_PAUSE).await;
+
+    sent_at_fault.push(log.fault("stopping the broker application").await);
+    rabbitmqctl(&["stop_app"]).await;
+    tokio::time::sleep(FAULT_PAUSE).await;
+    log.fault("starting the broker application").await;
+    rabbitmqctl(&["start_app"]).await;
+    tokio::time::sleep(FAULT_PAUSE).await;
+
+    sent_at_fault.push(log.fault("raising a memory alarm").await);
+    rabbitmqctl(&["set_vm_memory_high_watermark", "0.000001"]).await;
+    wait_for_memory_alarm(true).await;
+    tokio::time::sleep(FAULT_PAUSE).await;
+    log.fault("clearing the memory alarm").await;
+    rabbitmqctl(&["set_vm_memory_high_watermark", "0.4"]).await;
+    wait_for_memory_alarm(false).await;
+    tokio::time::sleep(FAULT_PAUSE).await;
+    sent_at_fault
+}
+
+// ---------------------------------------------------------------- events and e-mail
+
+fn email_event(tenant: &Tenant, address: String) -> Event {
+    Event::notification(
+        &tenant.slug,
+        time::OffsetDateTime::UNIX_EPOCH + Duration::from_secs(1_790_000_000),
+        Recipient::email(address),
+        Language::Nl,
+        Message::DeliveryTest {
+            reference: "storing".into(),
+        },
+    )
+}
+
+fn recipient_address(event: &Event) -> String {
+    let EventPayload::Notification(notification) = &event.payload else {
+        panic!("not a notification: {event:?}");
+    };
+    match &notification.to {
+        Recipient::Email { address, .. } => address.clone(),
+        other => panic!("not an e-mail event: {other:?}"),
+    }
+}
+
+/// Commits `events` in tenant transactions, [`COMMIT_BATCH`] per transaction, one transaction
+/// per [`COMMIT_EVERY`].
+async fn commit_paced(
+    db: PgPool,
+    tenant: TenantSlug,
+    events: Vec<Event>,
+    committed: Arc<AtomicUsize>,
+) {
+    let mut pace = tokio::time::interval(COMMIT_EVERY);
+    for batch in events.chunks(COMMIT_BATCH) {
+        pace.tick().await;
+        in_tenant(&db, &tenant, async |tx| {
+            for event in batch {
+                outbox::write(tx.conn(), event).await?;
+            }
+            Ok::<_, sqlx::Error>(())
+        })
+        .await
+        .expect("commit events");
+        committed.fetch_add(batch.len(), Ordering::SeqCst);
+    }
+}
+
+/// Events the notifier recorded as sent (it records each in the transaction that sends it).
+async fn sent_count(db: &PgPool) -> usize {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.processed_messages WHERE consumer = 'notifier'",
+    )
+    .fetch_one(db)
+    .await
+    .expect("count sent events");
+    usize::try_from(count).expect("a count is not negative")
+}
+
+/// Waits until the outbox is empty, every event is recorded as sent and nothing waits in the
+/// notifier's main or retry queues (so no redelivery can still send an e-mail). Returns
+/// whether that happened within [`DRAIN_TIMEOUT`].
+async fn wait_for_drain(platform: &TestPlatform, started: Instant) -> bool {
+    let deadline = Instant::now() + DRAIN_TIMEOUT;
+    loop {
+        let outbox = platform.outbox_len().await;
+        let sent = sent_count(&platform.db).await;
+        let backlog = notifier_backlog(&platform.namespace).await;
+        println!(
+            "{:>6.1} s  outbox {outbox:>5}  sent {sent:>5}/{EVENTS}  in the notifier's queues {backlog:>5}",
+            started.elapsed().as_secs_f64()
+        );
+        if outbox == 0 && sent == EVENTS && backlog == 0 {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(POLL_EVERY).await;
+    }
+}
+
+/// Every caught e-mail to one of `addresses`, once maildev holds one per event (it stores a
+/// message a moment after accepting it) or when `wait` is over.
+async fn collect_mail(
+    platform: &TestPlatform,
+    addresses: &HashSet<String>,
+    wait: Duration,
+) -> Vec<CaughtMail> {
+    let deadline = Instant::now() + wait;
+    loop {
+        let fetching = Instant::now();
+        let mails: Vec<CaughtMail> = platform
+            .mail
+            .all()
+            .await
+            .into_iter()
+            .filter(|mail| mail.to.iter().any(|to| addresses.contains(&to.address)))
+            .collect();
+        let distinct: HashSet<Option<&str>> = mails.iter().map(CaughtMail::message_id).collect();
+        println!(
+            "maildev: {} e-mails for this test ({} distinct), fetched in {:.1} s",
+            mails.len(),
+            distinct.len(),
+            fetching.elapsed().as_secs_f64()
+        );
+        if distinct.len() >= EVENTS || Instant::now() >= deadline {
+            return mails;
+        }
+        tokio::time::sleep(POLL_EVERY).await;
+    }
+}
+
+/// Prints what a fault hits: how many events are committed, waiting in the outbox and sent
+/// when it starts.
+struct FaultLog {
+    db: PgPool,
+    started: Instant,
+    committed: Arc<AtomicUsize>,
+}
+
+impl FaultLog {
+    async fn fault(&self, what: &'static str) -> (&'static str, usize) {
+        let sent = sent_count(&self.db).await;
+        let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.outbox")
+            .fetch_one(&self.db)
+            .await
+            .expect("count outbox");
+        println!(
+            "{:>6.1} s  {what}: {}/{EVENTS} events committed, {outbox} in the outbox, {sent} sent",
+            self.started.elapsed().as_secs_f64(),
+            self.committed.load(Ordering::SeqCst)
+        );
+        (what, sent)
+    }
+}
+
+// ---------------------------------------------------------------- the broker
+
+/// Runs `rabbitmqctl` and returns its output; panics with its error output when it fails.
+async fn rabbitmqctl(args: &[&str]) -> String {
+    let output = tokio::process::Command::new("rabbitmqctl")
+        .args(args)
+        .output()
+        .await
+        .expect("run rabbitmqctl (is RabbitMQ installed here, and are we root?)");
+    assert!(
+        output.status.success(),
+        "rabbitmqctl {args:?} failed: {}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Puts the broker back as the other tests expect it (application running, memory watermark
+/// 0.4), whether the test passed or panicked half-way through a fault. Synchronous, because it
+/// runs in `Drop`.
+struct RestoreBrokerOnDrop;
+
+impl Drop for RestoreBrokerOnDrop {
+    fn drop(&mut self) {
+        for args in [
+            &["set_vm_memory_high_watermark", "0.4"][..],
+            &["start_app"][..],
+            &["await_startup"][..],
+        ] {
+            match std::process::Command::new("rabbitmqctl")
+                .args(args)
+                .output()
+            {
+                Ok(output) if output.status.success() => {}
+                Ok(output) => eprintln!(
+                    "restoring the broker: rabbitmqctl {args:?} failed: {}",
+                    String::from_utf8_lossy(&output.stderr)
+                ),
+                Err(error) => eprintln!("restoring the broker: rabbitmqctl {args:?}: {error}"),
+            }
+        }
+    }
+}
+
+async fn wait_for_memory_alarm(raised: bool) {
+    let what = if raised {
+        "a memory alarm"
+    } else {
+        "no memory alarm"
+    };
+    eventually(Duration::from_secs(30), what, || async {
+        // `{"local":["Memory alarm on node rabbit@…"],…}` while raised, `{"alarms":[],…}` when not.
+        let output = tokio::process::Command::new("rabbitmq-diagnostics")
+            .args(["-q", "alarms", "--formatter", "json"])
+            .output()
+            .await
+            .expect("run rabbitmq-diagnostics");
+        let report = String::from_utf8_lossy(&output.stdout).to_lowercase();
+        let memory_alarm = report.contains("memory alarm");
+        (output.status.success() && memory_alarm == raised).then_some(())
+    })
+    .await;
+}
+
+/// A queue as `rabbitmqctl list_queues name type arguments messages` reports it.
+#[derive(Debug, Deserialize)]
+struct BrokerQueue {
+    name: String,
+    #[serde(rename = "type")]
+    kind: String,
+    /// `[name, type, value]` triples.
+    arguments: Vec<(String, String, serde_json::Value)>,
+    #[serde(default)]
+    messages: u64,
+}
+
+impl BrokerQueue {
+    fn arg(&self, name: &str) -> Option<&serde_json::Value> {
+        self.arguments
+            .iter()
+            .find(|(arg, _, _)| arg == name)
+            .map(|(_, _, value)| value)
+    }
+
+    fn string_arg(&self, name: &str) -> Option<&str> {
+        self.arg(name).and_then(serde_json::Value::as_str)
+    }
+
+    fn number_arg(&self, name: &str) -> Option<i64> {
+        self.arg(name).and_then(serde_json::Value::as_i64)
+    }
+}
+
+/// The queues of one test namespace, by name, read from the broker.
+async fn queues_in_namespace(namespace: &str) -> HashMap<String, BrokerQueue> {
+    let json = rabbitmqctl(&[
+        "-q",
+        "list_queues",
+        "name",
+        "type",
+        "arguments",
+        "messages",
+        "--formatter",
+        "json",
+    ])
+    .await;
+    let queues: Vec<BrokerQueue> =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("rabbitmqctl JSON: {e}: {json}"));
+    let prefix = format!("{namespace}.");
+    queues
+        .into_iter()
+        .filter(|queue| queue.name.starts_with(&prefix))
+        .map(|queue| (queue.name.clone(), queue))
+        .collect()
+}
+
+/// Messages ready or unacknowledged in the notifier's main and retry queues (parked ones are
+/// not going anywhere; `TestPlatform::finish` reports them).
+async fn notifier_backlog(namespace: &str) -> u64 {
+    queues_in_namespace(namespace)
+        .await
+        .values()
+        .filter(|queue| !queue.name.ends_with(".parked"))
+        .map(|queue| queue.messages)
+        .sum()
+}

@@ -1,0 +1,175 @@
+//! Tenant isolation through the one pool: a tenant transaction sees only its own schema, and
+//! every connection goes back to the pool with the default search_path.
+
+use std::sync::Arc;
+
+use common::infra::tenancy::{in_tenant, Tenant};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::Row;
+use zorgportaal_tests::tenants::RollBack;
+use zorgportaal_tests::{Services, TestPlatform};
+
+async fn write_marker(platform: &TestPlatform, tenant: &Tenant) {
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        sqlx::query("INSERT INTO settings (key, value) VALUES ('owner', to_jsonb($1::text))")
+            .bind(tenant.slug.as_str())
+            .execute(tx.conn())
+            .await?;
+        Ok::<_, sqlx::Error>(())
+    })
+    .await
+    .unwrap();
+}
+
+/// How one of the interleaved transactions ends.
+#[derive(Debug, Clone, Copy)]
+enum Ending {
+    /// Deliberately not committed: the work returns an error, so `in_tenant` rolls back.
+    RolledBack,
+    Committed,
+    /// The future running the transaction is dropped mid-work (a request whose client went
+    /// away), so the transaction is dropped open, without commit or rollback: it is rolled
+    /// back when its connection returns to the pool.
+    Abandoned,
+}
+
+/// Reads the tenant's marker (it must be the tenant's own) and writes an audit row, in a
+/// tenant transaction on `pool` that ends as `ending` says.
+async fn read_and_write(pool: &sqlx::PgPool, tenant: &Tenant, ending: Ending) {
+    let (in_work, reached) = tokio::sync::oneshot::channel::<()>();
+    let transaction = in_tenant(pool, &tenant.slug, async |tx| {
+        let owner: String =
+            sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
+                .fetch_one(tx.conn())
+                .await?;
+        assert_eq!(owner, tenant.slug.as_str(), "read another tenant's row");
+        sqlx::query("INSERT INTO audit_events (actor, action) VALUES ($1, 'isolation-test')")
+            .bind(tenant.slug.as_str())
+            .execute(tx.conn())
+            .await?;
+        tokio::task::yield_now().await;
+        match ending {
+            Ending::RolledBack => Err(RollBack::Deliberate),
+            Ending::Committed => Ok(()),
+            Ending::Abandoned => {
+                let _ = in_work.send(());
+                std::future::pending().await
+            }
+        }
+    });
+    match ending {
+        Ending::RolledBack => {
+            let result = transaction.await;
+            assert!(matches!(result, Err(RollBack::Deliberate)), "{result:?}");
+        }
+        Ending::Committed => transaction.await.unwrap(),
+        Ending::Abandoned => {
+            tokio::select! {
+                _ = transaction => unreachable!("the abandoned transaction never ends by itself"),
+                reached = reached => reached.expect("the work reached its end"),
+            }
+            // `transaction`, and the open transaction in it, are dropped here.
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn interleaved_transactions_never_see_the_other_tenant_and_leave_clean_connections() {
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
+    let a = platform.create_tenant("Zorggroep A", "#1d4f91").await;
+    let b = platform.create_tenant("Zorggroep B", "#7a1f5c").await;
+    write_marker(&platform, &a).await;
+    write_marker(&platform, &b).await;
+
+    // A small pool forces every connection to serve both tenants many times over.
+    let pool = PgPoolOptions::new()
+        .max_connections(4)
+        .connect(&platform_database_url(&platform))
+        .await
+        .unwrap();
+    let tenants = Arc::new([a.clone(), b.clone()]);
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..400usize {
+        let pool = pool.clone();
+        let tenants = tenants.clone();
+        tasks.spawn(async move {
+            let tenant = &tenants[i % 2];
+            let ending = [Ending::RolledBack, Ending::Committed, Ending::Abandoned][i % 3];
+            read_and_write(&pool, tenant, ending).await;
+        });
+    }
+    // Requests to both portals interleave with the transactions.
+    for i in 0..200usize {
+        let tenant = tenants[i % 2].clone();
+        let other = tenants[(i + 1) % 2].display_name.clone();
+        let http = platform.http.clone();
+        let addr = platform.web_addr.unwrap();
+        tasks.spawn(async move {
+            let html = http
+                .get(format!("http://{addr}/"))
+                .header("Host", &tenant.hosts[0])
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            assert!(html.contains(&tenant.display_name) && !html.contains(&other));
+        });
+    }
+    while let Some(result) = tasks.join_next().await {
+        result.unwrap();
+    }
+
+    // Each tenant's audit rows are its own.
+    for tenant in tenants.iter() {
+        let (foreign, own): (i64, i64) = in_tenant(&pool, &tenant.slug, async |tx| {
+            sqlx::query_as(
+                "SELECT count(*) FILTER (WHERE actor <> $1),
+                        count(*) FILTER (WHERE actor = $1 AND action = 'isolation-test')
+                   FROM audit_events",
+            )
+            .bind(tenant.slug.as_str())
+            .fetch_one(tx.conn())
+            .await
+        })
+        .await
+        .unwrap();
+        assert_eq!(foreign, 0);
+        // Only the committed third stays: neither a rolled-back nor an abandoned one does.
+        let committed = (0..400usize)
+            .filter(|i| tenants[i % 2].slug == tenant.slug && i % 3 == 1)
+            .count();
+        assert_eq!(own, i64::try_from(committed).unwrap());
+    }
+
+    // Every pooled connection carries the default search_path again, and without a tenant
+    // transaction the tenant tables are out of reach.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        let path: String = sqlx::query("SHOW search_path")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(path, "\"$user\", public");
+        let outside = sqlx::query("SELECT count(*) FROM settings")
+            .fetch_one(&mut **conn)
+            .await;
+        assert!(
+            outside.is_err(),
+            "tenant table reachable outside a tenant transaction"
+        );
+    }
+    drop(held);
+    pool.close().await;
+    platform.finish().await;
+}
+
+fn platform_database_url(platform: &TestPlatform) -> String {
+    use secrecy::ExposeSecret;
+    platform.config.database.url.expose_secret().to_owned()
+}

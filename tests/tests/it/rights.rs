@@ -1,0 +1,329 @@
+//! Generated rights and CSRF tests: every route of every route table × every kind of visitor.
+//!
+//! The cases come from the tables the router is built from (`tenant_admin::doors()`,
+//! `care_page::doors()`), so a route added to a table is tried here without touching this file.
+//! A table cannot hold a route without a door (the door is part of each method's entry), and a
+//! handler that needs a door but is mounted outside a table answers 500 instead of its page,
+//! which the control visitor of each route would notice.
+
+use common::accounts::{self, AccountId, EmailAddress};
+use common::care::page::{self as care_page, CarePageId, Role};
+use common::infra::clock::Clock;
+use common::infra::tenancy::{in_tenant, Tenant};
+use common::organisation::admins;
+use reqwest::StatusCode;
+use uuid::Uuid;
+use web::access::care_page::Need;
+use web::http::route_table::RouteInfo;
+use zorgportaal_tests::accounts::{enter_password, mailed_code, signed_in, PASSWORD};
+use zorgportaal_tests::{Page, TestPlatform, Visitor};
+
+/// What the door must answer one visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expected {
+    /// Signed out: to the sign-in page.
+    SignIn,
+    /// The page's existence is not revealed.
+    NotFound,
+    /// Known, but not allowed.
+    Forbidden,
+    /// Let through to the handler (the control).
+    LetThrough,
+    /// Let through to a handler that looks up the random id of the path and may not find it:
+    /// anything but the door's refusals.
+    PastTheDoor,
+}
+
+fn check(page: &Page, expected: Expected, what: &str) {
+    match expected {
+        Expected::SignIn => {
+            assert_eq!(page.status, StatusCode::SEE_OTHER, "{what}: {}", page.body);
+            assert_eq!(page.location(), Some("/inloggen"), "{what}");
+        }
+        Expected::NotFound => {
+            assert_eq!(page.status, StatusCode::NOT_FOUND, "{what}: {}", page.body);
+            assert!(page.shows("Pagina niet gevonden"), "{what}: {}", page.body);
+        }
+        Expected::Forbidden => {
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{what}: {}", page.body);
+            assert!(page.shows("Geen toegang"), "{what}: {}", page.body);
+        }
+        Expected::LetThrough => {
+            let refused = matches!(
+                page.status,
+                StatusCode::FORBIDDEN | StatusCode::NOT_FOUND | StatusCode::INTERNAL_SERVER_ERROR
+            ) || page.location() == Some("/inloggen");
+            assert!(!refused, "{what}: {} {}", page.status, page.body);
+        }
+        Expected::PastTheDoor => {
+            let refused = matches!(
+                page.status,
+                StatusCode::FORBIDDEN | StatusCode::INTERNAL_SERVER_ERROR
+            ) || page.location() == Some("/inloggen");
+            assert!(!refused, "{what}: {} {}", page.status, page.body);
+        }
+    }
+}
+
+fn refused_for_its_form_token(page: &Page, what: &str) {
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{what}: {}", page.body);
+    assert!(
+        page.shows("Dit formulier is verlopen"),
+        "{what}: {}",
+        page.body
+    );
+}
+
+/// The visitor's POST with a fresh form token, as the page's own form would send it.
+async fn post_with_token(visitor: &mut Visitor, path: &str) -> Page {
+    visitor.get("/hulp").await;
+    visitor.post(path, &[]).await
+}
+
+async fn account_of(platform: &TestPlatform, email: &str) -> AccountId {
+    let email = EmailAddress::parse(email).unwrap();
+    let (account, _) = accounts::find_by_email(&platform.db, &email)
+        .await
+        .unwrap()
+        .expect("account exists");
+    account.id
+}
+
+/// Signs `email` (an account made on another portal) in on `tenant`'s portal.
+async fn sign_in_on(platform: &TestPlatform, tenant: &Tenant, email: &str) -> Visitor {
+    let mut visitor = Visitor::new(platform, &tenant.hosts[0]);
+    enter_password(&mut visitor, email, PASSWORD).await;
+    let code = mailed_code(platform, tenant, email, 1).await;
+    let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    visitor
+}
+
+/// A care page made through the form by `visitor`, who becomes its beheerder.
+async fn create_page(visitor: &mut Visitor, name: &str) -> Uuid {
+    visitor.get("/zorgpagina/nieuw?voor=iemand-anders").await;
+    let fields = [
+        ("for_whom", "iemand-anders"),
+        ("client_name", name),
+        ("birth_date", "03-02-1950"),
+        ("consent", "on"),
+    ];
+    let done = visitor.post("/zorgpagina/nieuw", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let location = done.location().unwrap();
+    let id = location
+        .trim_start_matches("/zorgpagina/")
+        .split('?')
+        .next();
+    Uuid::parse_str(id.unwrap()).unwrap()
+}
+
+/// Every method of every route of `table` with its door, `:id` filled in by `id`.
+fn methods<D: Copy>(table: Vec<RouteInfo<D>>, id: &str) -> Vec<(&'static str, String, D)> {
+    assert!(!table.is_empty(), "a route table lists its routes");
+    table
+        .into_iter()
+        .flat_map(|route| {
+            let path = route.path.replace(":id", id);
+            let get = route.get.map(|door| ("GET", path.clone(), door));
+            let post = route.post.map(|door| ("POST", path.clone(), door));
+            assert!(
+                get.is_some() || post.is_some(),
+                "{} answers no method",
+                route.path
+            );
+            get.into_iter().chain(post)
+        })
+        .collect()
+}
+
+async fn ask(visitor: &mut Visitor, method: &str, path: &str) -> Page {
+    match method {
+        "GET" => visitor.get(path).await,
+        _ => post_with_token(visitor, path).await,
+    }
+}
+
+#[tokio::test]
+async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
+    let platform = TestPlatform::start().await;
+    let here = platform.create_tenant("Zorggroep Deur", "#1d4f91").await;
+    let there = platform.create_tenant("Zorggroep Elders", "#7a1f5c").await;
+
+    let (mut beheerder, _) = signed_in(&platform, &here, "beheerder").await;
+    let page = create_page(&mut beheerder, "Anna de Vries").await;
+    let (mut member, member_email) = signed_in(&platform, &here, "lid").await;
+    let member_id = account_of(&platform, &member_email).await;
+    in_tenant(&platform.db, &here.slug, async |tx| {
+        let now = platform.clock.now();
+        care_page::add_member(tx, CarePageId(page), member_id, Role::Lid, now).await
+    })
+    .await
+    .unwrap();
+    let (mut stranger, _) = signed_in(&platform, &here, "vreemde").await;
+    let (mut other_page_owner, _) = signed_in(&platform, &here, "ander").await;
+    create_page(&mut other_page_owner, "Bert Jansen").await;
+    // A beheerder of a page of the other organisation: with that page's id on this portal,
+    // and with this portal's page id.
+    let (mut elsewhere, elsewhere_email) = signed_in(&platform, &there, "elders").await;
+    let page_there = create_page(&mut elsewhere, "Cor Visser").await;
+    let mut elsewhere_here = sign_in_on(&platform, &here, &elsewhere_email).await;
+    let mut signed_out = Visitor::new(&platform, &here.hosts[0]);
+
+    let page = page.to_string();
+    let mut cases = 0;
+    for (method, path, need) in methods(web::routes::portal::care_page::doors(), &page) {
+        let for_members = match need {
+            Need::Member => Expected::LetThrough,
+            Need::Beheerder => Expected::Forbidden,
+        };
+        let visitors: [(&str, &mut Visitor, Expected); 6] = [
+            ("signed out", &mut signed_out, Expected::SignIn),
+            ("stranger", &mut stranger, Expected::NotFound),
+            (
+                "member of another page",
+                &mut other_page_owner,
+                Expected::NotFound,
+            ),
+            (
+                "account of another tenant",
+                &mut elsewhere_here,
+                Expected::NotFound,
+            ),
+            ("member without beheerrechten", &mut member, for_members),
+            ("beheerder", &mut beheerder, Expected::LetThrough),
+        ];
+        for (who, visitor, expected) in visitors {
+            // A POST is let through to a handler that refuses its empty form in its own way;
+            // the control for POSTs is the GET of the same route and the CSRF test below.
+            if method == "POST" && expected == Expected::LetThrough {
+                continue;
+            }
+            check(
+                &ask(visitor, method, &path).await,
+                expected,
+                &format!("{who}: {method} {path}"),
+            );
+            cases += 1;
+        }
+        // The other organisation's page on this portal, asked by its own beheerder.
+        let foreign = path.replace(&page, &page_there.to_string());
+        let what = format!("page of another tenant: {method} {foreign}");
+        check(
+            &ask(&mut elsewhere_here, method, &foreign).await,
+            Expected::NotFound,
+            &what,
+        );
+        cases += 1;
+    }
+    println!("rights: {cases} care-page route × visitor cases");
+    assert!(cases >= 40, "only {cases} cases");
+
+    // The refusals changed nothing: the page is still there for its beheerder.
+    let home = beheerder.get(&format!("/zorgpagina/{page}")).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.shows("Anna de Vries"));
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn every_tenant_admin_route_refuses_everyone_but_this_organisations_admins() {
+    let platform = TestPlatform::start().await;
+    let here = platform.create_tenant("Zorggroep Beheer", "#1d4f91").await;
+    let there = platform.create_tenant("Zorggroep Anders", "#7a1f5c").await;
+
+    let (mut admin, admin_email) = signed_in(&platform, &here, "beheerder").await;
+    let admin_id = account_of(&platform, &admin_email).await;
+    admins::grant(&platform.db, here.id, admin_id, platform.clock.now())
+        .await
+        .unwrap();
+    let (mut client, _) = signed_in(&platform, &here, "client").await;
+    let (_, other_admin_email) = signed_in(&platform, &there, "ander").await;
+    let other_admin = account_of(&platform, &other_admin_email).await;
+    admins::grant(&platform.db, there.id, other_admin, platform.clock.now())
+        .await
+        .unwrap();
+    let mut other_admin_here = sign_in_on(&platform, &here, &other_admin_email).await;
+    let mut signed_out = Visitor::new(&platform, &here.hosts[0]);
+
+    let some_id = Uuid::new_v4().to_string();
+    let mut cases = 0;
+    for (method, path, _door) in methods(web::routes::tenant_admin::doors(), &some_id) {
+        let visitors: [(&str, &mut Visitor, Expected); 4] = [
+            ("signed out", &mut signed_out, Expected::SignIn),
+            ("signed-in non-admin", &mut client, Expected::Forbidden),
+            (
+                "admin of another tenant",
+                &mut other_admin_here,
+                Expected::Forbidden,
+            ),
+            ("admin", &mut admin, Expected::PastTheDoor),
+        ];
+        for (who, visitor, expected) in visitors {
+            if method == "POST" && expected == Expected::PastTheDoor {
+                continue;
+            }
+            check(
+                &ask(visitor, method, &path).await,
+                expected,
+                &format!("{who}: {method} {path}"),
+            );
+            cases += 1;
+        }
+    }
+    println!("rights: {cases} tenant-admin route × visitor cases");
+    assert!(cases >= 60, "only {cases} cases");
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn every_post_route_of_every_table_refuses_a_missing_or_wrong_form_token() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Formulier", "#1d4f91")
+        .await;
+    let (mut visitor, email) = signed_in(&platform, &tenant, "beheerder").await;
+    let account = account_of(&platform, &email).await;
+    admins::grant(&platform.db, tenant.id, account, platform.clock.now())
+        .await
+        .unwrap();
+    let page = create_page(&mut visitor, "Anna de Vries").await.to_string();
+
+    let care_posts = methods(web::routes::portal::care_page::doors(), &page)
+        .into_iter()
+        .map(|(method, path, _)| (method, path));
+    let admin_posts = methods(
+        web::routes::tenant_admin::doors(),
+        &Uuid::new_v4().to_string(),
+    )
+    .into_iter()
+    .map(|(method, path, _)| (method, path));
+    let mut cases = 0;
+    for (_, path) in care_posts.chain(admin_posts).filter(|(m, _)| *m == "POST") {
+        // Everything a form of these routes could hold, so only the token is missing.
+        let fields = [
+            ("confirm", "on".to_owned()),
+            ("lid", account.0.to_string()),
+            ("rechten", "afnemen".to_owned()),
+            ("client_name", "Iemand Anders".to_owned()),
+            ("birth_date", "01-01-1960".to_owned()),
+        ];
+        let page = visitor.post_raw(&path, &fields).await;
+        refused_for_its_form_token(&page, &format!("POST {path} without a token"));
+        let mut wrong = fields.to_vec();
+        wrong.push(("csrf", "0".repeat(64)));
+        let page = visitor.post_raw(&path, &wrong).await;
+        refused_for_its_form_token(&page, &format!("POST {path} with a wrong token"));
+        cases += 2;
+    }
+    println!("csrf: {cases} POST route × token cases");
+    assert!(cases >= 30, "only {cases} cases");
+
+    // Nothing the refused forms asked for happened: the page, its name and its beheerder stay.
+    let home = visitor.get(&format!("/zorgpagina/{page}")).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.shows("Anna de Vries"));
+    let admins_page = visitor.get(&format!("/zorgpagina/{page}/beheerders")).await;
+    assert_eq!(admins_page.status, StatusCode::OK);
+    platform.finish().await;
+}

@@ -1,0 +1,172 @@
+//! The organisation's employees (API-2): a tenant admin adds, changes and removes them, with a
+//! photo checked by its content and resized; another tenant's employee is not found. (That
+//! non-admins get 403 on these pages is covered by `tenant_admin::admin`, which walks the admin
+//! route table.)
+
+use std::io::Cursor;
+use std::time::Duration;
+
+use common::accounts::{self, EmailAddress};
+use common::infra::clock::Clock;
+use common::infra::storage::ObjectStore;
+use common::infra::tenancy::Tenant;
+use common::organisation::admins;
+use reqwest::StatusCode;
+use zorgportaal_tests::accounts::signed_in;
+use zorgportaal_tests::{TestPlatform, Visitor};
+
+async fn admin_of(platform: &TestPlatform, tenant: &Tenant, who: &str) -> Visitor {
+    let (visitor, email) = signed_in(platform, tenant, who).await;
+    let email = EmailAddress::parse(&email).unwrap();
+    let (account, _) = accounts::find_by_email(&platform.db, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    admins::grant(&platform.db, tenant.id, account.id, platform.clock.now())
+        .await
+        .unwrap();
+    visitor
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_pixel(width, height, image::Rgb([30, 120, 200]));
+    let mut out = Cursor::new(Vec::new());
+    image.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}
+
+async fn objects_of(platform: &TestPlatform, tenant: &Tenant) -> Vec<String> {
+    ObjectStore::new(&platform.config.s3)
+        .list_tenant(&tenant.slug)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Medewerkers", "#1d5c8f")
+        .await;
+    let other = platform.create_tenant("Zorggroep Anders", "#1d5c8f").await;
+    let mut admin = admin_of(&platform, &tenant, "beheer").await;
+
+    admin.get("/beheer/medewerkers").await;
+    let refused = admin
+        .post("/beheer/medewerkers", &[("name", " "), ("role", "")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.shows("Vul de naam in"), "{}", refused.body);
+    assert!(refused.shows("Vul de functie in"));
+    let added = admin
+        .post(
+            "/beheer/medewerkers",
+            &[("name", "Sanne Bakker"), ("role", "Wijkverpleegkundige")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page_path = added
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let id = page_path
+        .trim_start_matches("/beheer/medewerkers/")
+        .to_owned();
+    let list = admin.get("/beheer/medewerkers").await;
+    assert!(list.shows("Sanne Bakker") && list.shows("Wijkverpleegkundige"));
+
+    let saved = admin
+        .post(
+            &page_path,
+            &[("name", "Sanne de Bakker"), ("role", "Verzorgende IG")],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(admin.get(&page_path).await.shows("Sanne de Bakker"));
+
+    // The photo: a text file named .jpg is refused; a PNG named .txt is taken and resized.
+    admin.get(&page_path).await;
+    let photo_path = format!("{page_path}/foto");
+    let text = admin
+        .post_file(&photo_path, "photo", "foto.jpg", "image/jpeg", b"geen foto")
+        .await;
+    assert_eq!(text.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text.shows("Dit bestand is geen foto"), "{}", text.body);
+    let huge = vec![0u8; 6 * 1024 * 1024];
+    let too_large = admin
+        .post_file(&photo_path, "photo", "groot.png", "image/png", &huge)
+        .await;
+    assert_eq!(too_large.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(too_large.shows("hoogstens 5 MB"), "{}", too_large.body);
+    assert!(objects_of(&platform, &tenant).await.is_empty());
+
+    let first = admin
+        .post_file(
+            &photo_path,
+            "photo",
+            "foto.txt",
+            "text/plain",
+            &png(800, 600),
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let (status, headers, bytes) = admin.get_bytes(&photo_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    let shown = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((shown.width(), shown.height()), (256, 256));
+    let first_objects = objects_of(&platform, &tenant).await;
+    assert_eq!(first_objects.len(), 1);
+
+    // A new photo replaces the old one, whose object the worker removes.
+    admin.get(&page_path).await;
+    let second = admin
+        .post_file(
+            &photo_path,
+            "photo",
+            "nieuw.png",
+            "image/png",
+            &png(300, 300),
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    zorgportaal_tests::eventually(Duration::from_secs(20), "the old photo removed", || async {
+        let now = objects_of(&platform, &tenant).await;
+        (now.len() == 1 && now != first_objects).then_some(())
+    })
+    .await;
+
+    // Another tenant's admin does not find this employee, nor its photo.
+    let mut stranger = admin_of(&platform, &other, "anders").await;
+    assert_eq!(stranger.get(&page_path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger.get_bytes(&photo_path).await.0,
+        StatusCode::NOT_FOUND
+    );
+    stranger.get("/beheer/medewerkers").await;
+    let delete_elsewhere = stranger
+        .post(&format!("{page_path}/verwijderen"), &[])
+        .await;
+    assert_eq!(delete_elsewhere.status, StatusCode::NOT_FOUND);
+
+    // Removing the employee removes the photo too.
+    admin.get(&page_path).await;
+    let removed = admin.post(&format!("{page_path}/verwijderen"), &[]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(!admin
+        .get("/beheer/medewerkers")
+        .await
+        .shows("Sanne de Bakker"));
+    zorgportaal_tests::eventually(Duration::from_secs(20), "the photo removed", || async {
+        objects_of(&platform, &tenant)
+            .await
+            .is_empty()
+            .then_some(())
+    })
+    .await;
+    assert!(!id.is_empty());
+    platform.finish().await;
+}
