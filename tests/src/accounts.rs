@@ -3,7 +3,10 @@
 
 use std::time::Duration;
 
+use common::accounts::{self as domain_accounts, AccountId, EmailAddress};
+use common::infra::clock::Clock;
 use common::infra::tenancy::Tenant;
+use common::organisation::admins;
 use reqwest::StatusCode;
 
 use crate::mail::CaughtMail;
@@ -209,4 +212,32 @@ pub async fn eventually_mails(
             .flatten()
     })
     .await
+}
+
+/// The id of the account behind `email`.
+pub async fn account_id(platform: &TestPlatform, email: &str) -> AccountId {
+    let email = EmailAddress::parse(email).unwrap();
+    let (account, _) = domain_accounts::find_by_email(&platform.db, &email)
+        .await
+        .unwrap()
+        .expect("account exists");
+    account.id
+}
+
+/// Gives the account behind `email` the tenant-admin role for `tenant`.
+pub async fn make_admin(platform: &TestPlatform, tenant: &Tenant, email: &str) {
+    let account = account_id(platform, email).await;
+    admins::grant(&platform.db, tenant.id, account, platform.clock.now())
+        .await
+        .unwrap();
+}
+
+/// Signs `email` (an account made on another portal) in on `tenant`'s portal.
+pub async fn sign_in_on(platform: &TestPlatform, tenant: &Tenant, email: &str) -> Visitor {
+    let mut visitor = Visitor::new(platform, &tenant.hosts[0]);
+    enter_password(&mut visitor, email, PASSWORD).await;
+    let code = mailed_code(platform, tenant, email, 1).await;
+    let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    visitor
 }

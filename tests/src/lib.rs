@@ -10,12 +10,13 @@
 //! tenants; [`queues`] is the outbox and the broker (topology, parked messages, waits);
 //! [`processes`] runs the workspace's binaries as child processes; [`wait`] polls until
 //! something holds. People and their channels: [`visitor`] (a person without a browser),
-//! [`browser`] (a real Chromium), [`accounts`] (signing up and in), [`mail`] (the mail
+//! [`browser`] (a real Chromium), [`accounts`] (signing up and in), [`care_pages`] (making pages, adding members), [`mail`] (the mail
 //! catcher), [`sms`] (the SMS/voice provider stand-in), [`letters`] (activation letters as
 //! PDF) and [`tally`] (e-mails matched to the events that sent them).
 
 pub mod accounts;
 pub mod browser;
+pub mod care_pages;
 pub mod letters;
 pub mod mail;
 pub mod platform;

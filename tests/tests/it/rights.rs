@@ -6,16 +6,15 @@
 //! handler that needs a door but is mounted outside a table answers 500 instead of its page,
 //! which the control visitor of each route would notice.
 
-use common::accounts::{self, AccountId, EmailAddress};
-use common::care::page::{self as care_page, CarePageId, Role};
+use common::care::page::Role;
 use common::infra::clock::Clock;
-use common::infra::tenancy::{in_tenant, Tenant};
 use common::organisation::admins;
 use reqwest::StatusCode;
 use uuid::Uuid;
 use web::access::care_page::Need;
 use web::http::route_table::RouteInfo;
-use zorgportaal_tests::accounts::{enter_password, mailed_code, signed_in, PASSWORD};
+use zorgportaal_tests::accounts::{account_id, sign_in_on, signed_in};
+use zorgportaal_tests::care_pages::{add_member, create_page};
 use zorgportaal_tests::{Page, TestPlatform, Visitor};
 
 /// What the door must answer one visitor.
@@ -80,44 +79,6 @@ async fn post_with_token(visitor: &mut Visitor, path: &str) -> Page {
     visitor.post(path, &[]).await
 }
 
-async fn account_of(platform: &TestPlatform, email: &str) -> AccountId {
-    let email = EmailAddress::parse(email).unwrap();
-    let (account, _) = accounts::find_by_email(&platform.db, &email)
-        .await
-        .unwrap()
-        .expect("account exists");
-    account.id
-}
-
-/// Signs `email` (an account made on another portal) in on `tenant`'s portal.
-async fn sign_in_on(platform: &TestPlatform, tenant: &Tenant, email: &str) -> Visitor {
-    let mut visitor = Visitor::new(platform, &tenant.hosts[0]);
-    enter_password(&mut visitor, email, PASSWORD).await;
-    let code = mailed_code(platform, tenant, email, 1).await;
-    let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    visitor
-}
-
-/// A care page made through the form by `visitor`, who becomes its beheerder.
-async fn create_page(visitor: &mut Visitor, name: &str) -> Uuid {
-    visitor.get("/zorgpagina/nieuw?voor=iemand-anders").await;
-    let fields = [
-        ("for_whom", "iemand-anders"),
-        ("client_name", name),
-        ("birth_date", "03-02-1950"),
-        ("consent", "on"),
-    ];
-    let done = visitor.post("/zorgpagina/nieuw", &fields).await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let location = done.location().unwrap();
-    let id = location
-        .trim_start_matches("/zorgpagina/")
-        .split('?')
-        .next();
-    Uuid::parse_str(id.unwrap()).unwrap()
-}
-
 /// Every method of every route of `table` with its door, `:id` filled in by `id`.
 fn methods<D: Copy>(table: Vec<RouteInfo<D>>, id: &str) -> Vec<(&'static str, String, D)> {
     assert!(!table.is_empty(), "a route table lists its routes");
@@ -151,22 +112,29 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
     let there = platform.create_tenant("Zorggroep Elders", "#7a1f5c").await;
 
     let (mut beheerder, _) = signed_in(&platform, &here, "beheerder").await;
-    let page = create_page(&mut beheerder, "Anna de Vries").await;
+    let page = create_page(
+        &mut beheerder,
+        "iemand-anders",
+        "Anna de Vries",
+        "03-02-1950",
+    )
+    .await;
     let (mut member, member_email) = signed_in(&platform, &here, "lid").await;
-    let member_id = account_of(&platform, &member_email).await;
-    in_tenant(&platform.db, &here.slug, async |tx| {
-        let now = platform.clock.now();
-        care_page::add_member(tx, CarePageId(page), member_id, Role::Lid, now).await
-    })
-    .await
-    .unwrap();
+    let member_id = account_id(&platform, &member_email).await;
+    add_member(&platform, &here, page, member_id, Role::Lid).await;
     let (mut stranger, _) = signed_in(&platform, &here, "vreemde").await;
     let (mut other_page_owner, _) = signed_in(&platform, &here, "ander").await;
-    create_page(&mut other_page_owner, "Bert Jansen").await;
+    create_page(
+        &mut other_page_owner,
+        "iemand-anders",
+        "Bert Jansen",
+        "03-02-1950",
+    )
+    .await;
     // A beheerder of a page of the other organisation: with that page's id on this portal,
     // and with this portal's page id.
     let (mut elsewhere, elsewhere_email) = signed_in(&platform, &there, "elders").await;
-    let page_there = create_page(&mut elsewhere, "Cor Visser").await;
+    let page_there = create_page(&mut elsewhere, "iemand-anders", "Cor Visser", "03-02-1950").await;
     let mut elsewhere_here = sign_in_on(&platform, &here, &elsewhere_email).await;
     let mut signed_out = Visitor::new(&platform, &here.hosts[0]);
 
@@ -233,13 +201,13 @@ async fn every_tenant_admin_route_refuses_everyone_but_this_organisations_admins
     let there = platform.create_tenant("Zorggroep Anders", "#7a1f5c").await;
 
     let (mut admin, admin_email) = signed_in(&platform, &here, "beheerder").await;
-    let admin_id = account_of(&platform, &admin_email).await;
+    let admin_id = account_id(&platform, &admin_email).await;
     admins::grant(&platform.db, here.id, admin_id, platform.clock.now())
         .await
         .unwrap();
     let (mut client, _) = signed_in(&platform, &here, "client").await;
     let (_, other_admin_email) = signed_in(&platform, &there, "ander").await;
-    let other_admin = account_of(&platform, &other_admin_email).await;
+    let other_admin = account_id(&platform, &other_admin_email).await;
     admins::grant(&platform.db, there.id, other_admin, platform.clock.now())
         .await
         .unwrap();
@@ -283,11 +251,13 @@ async fn every_post_route_of_every_table_refuses_a_missing_or_wrong_form_token()
         .create_tenant("Zorggroep Formulier", "#1d4f91")
         .await;
     let (mut visitor, email) = signed_in(&platform, &tenant, "beheerder").await;
-    let account = account_of(&platform, &email).await;
+    let account = account_id(&platform, &email).await;
     admins::grant(&platform.db, tenant.id, account, platform.clock.now())
         .await
         .unwrap();
-    let page = create_page(&mut visitor, "Anna de Vries").await.to_string();
+    let page = create_page(&mut visitor, "iemand-anders", "Anna de Vries", "03-02-1950")
+        .await
+        .to_string();
 
     let care_posts = methods(web::routes::portal::care_page::doors(), &page)
         .into_iter()

@@ -2,37 +2,15 @@
 //! the organisation's own tenant admins only; branding reaches every page and e-mail; the
 //! support inbox; the organisation's settings.
 
-use common::accounts::{self, EmailAddress};
-use common::infra::clock::Clock;
+use common::accounts::{self};
 use common::infra::tenancy::{in_tenant, Tenant};
 use common::organisation::{admins, settings};
 use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{
-    enter_password, eventually_mails, link_in, mailed_code, signed_in, signed_in_as, PASSWORD,
+    account_id, enter_password, eventually_mails, link_in, make_admin, sign_in_on, signed_in,
+    signed_in_as, PASSWORD,
 };
 use zorgportaal_tests::{Page, TestPlatform, Visitor};
-
-/// Gives the account behind `email` the tenant-admin role for `tenant`.
-async fn make_admin(platform: &TestPlatform, tenant: &Tenant, email: &str) {
-    let email = EmailAddress::parse(email).unwrap();
-    let (account, _) = accounts::find_by_email(&platform.db, &email)
-        .await
-        .unwrap()
-        .expect("account exists");
-    admins::grant(&platform.db, tenant.id, account.id, platform.clock.now())
-        .await
-        .unwrap();
-}
-
-/// Signs `email` (an account made on another portal) in on `tenant`'s portal.
-async fn sign_in_on(platform: &TestPlatform, tenant: &Tenant, email: &str) -> Visitor {
-    let mut visitor = Visitor::new(platform, &tenant.hosts[0]);
-    enter_password(&mut visitor, email, PASSWORD).await;
-    let code = mailed_code(platform, tenant, email, 1).await;
-    let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
-    visitor
-}
 
 /// Every admin page as the router has it, with `:id` filled in.
 fn admin_pages() -> Vec<(String, bool, bool)> {
@@ -445,7 +423,7 @@ async fn admins_invite_more_admins_and_the_last_admin_stays() {
     let page = first.get("/beheer/beheerders").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.shows("Enige beheerder"), "{}", page.body);
-    let first_id = account_id(&platform, &first_email).await;
+    let first_id = account_id(&platform, &first_email).await.0;
     let refused = first
         .post(&format!("/beheer/beheerders/{first_id}/intrekken"), &[])
         .await;
@@ -454,7 +432,7 @@ async fn admins_invite_more_admins_and_the_last_admin_stays() {
     assert_eq!(first.get("/beheer").await.status, StatusCode::OK);
 
     // An admin of another organisation is not one of ours: nothing to revoke here.
-    let stranger_id = account_id(&platform, &stranger_email).await;
+    let stranger_id = account_id(&platform, &stranger_email).await.0;
     let page = first
         .post(&format!("/beheer/beheerders/{stranger_id}/intrekken"), &[])
         .await;
@@ -531,19 +509,10 @@ async fn admins_invite_more_admins_and_the_last_admin_stays() {
     assert_eq!(audit, 2, "both changes are in the audit log");
 
     // Now alone again, the second admin cannot leave either.
-    let second_id = account_id(&platform, &second_email).await;
+    let second_id = account_id(&platform, &second_email).await.0;
     let refused = second
         .post(&format!("/beheer/beheerders/{second_id}/intrekken"), &[])
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     platform.finish().await;
-}
-
-async fn account_id(platform: &TestPlatform, email: &str) -> uuid::Uuid {
-    let email = EmailAddress::parse(email).unwrap();
-    let (account, _) = accounts::find_by_email(&platform.db, &email)
-        .await
-        .unwrap()
-        .expect("account exists");
-    account.id.0
 }

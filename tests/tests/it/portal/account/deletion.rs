@@ -1,57 +1,12 @@
 //! Deleting an account (ACC-7) with care pages (CP-3, CP-7): every page keeps a beheerder, a
 //! page nobody else belongs to goes, and nothing of the account stays in any switcher.
 
-use common::accounts::AccountId;
-use common::care::page::{self as care_page, CarePageId, Role};
-use common::infra::clock::Clock;
-use common::infra::tenancy::{in_tenant, Tenant};
+use common::care::page::Role;
 use reqwest::StatusCode;
 use uuid::Uuid;
-use zorgportaal_tests::accounts::{self, PASSWORD};
-use zorgportaal_tests::{TestPlatform, Visitor};
-
-async fn account_id(platform: &TestPlatform, email: &str) -> AccountId {
-    AccountId(
-        sqlx::query_scalar("SELECT id FROM platform.accounts WHERE lower(email) = lower($1)")
-            .bind(email)
-            .fetch_one(&platform.db)
-            .await
-            .unwrap(),
-    )
-}
-
-async fn create_page(visitor: &mut Visitor, voor: &str, name: &str) -> Uuid {
-    visitor.get(&format!("/zorgpagina/nieuw?voor={voor}")).await;
-    let done = visitor
-        .post(
-            "/zorgpagina/nieuw",
-            &[
-                ("for_whom", voor),
-                ("client_name", name),
-                ("birth_date", "12-03-1941"),
-                ("consent", "on"),
-            ],
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let id = done.location().unwrap().trim_start_matches("/zorgpagina/");
-    Uuid::parse_str(id.split('?').next().unwrap()).unwrap()
-}
-
-async fn join(platform: &TestPlatform, tenant: &Tenant, page: Uuid, account: AccountId) {
-    in_tenant(&platform.db, &tenant.slug, async |tx| {
-        care_page::add_member(
-            tx,
-            CarePageId(page),
-            account,
-            Role::Lid,
-            platform.clock.now(),
-        )
-        .await
-    })
-    .await
-    .unwrap();
-}
+use zorgportaal_tests::accounts::{self, account_id, PASSWORD};
+use zorgportaal_tests::care_pages::{add_member, create_page};
+use zorgportaal_tests::TestPlatform;
 
 async fn count(platform: &TestPlatform, sql: &str, page: Uuid) -> i64 {
     sqlx::query_scalar(sql)
@@ -72,9 +27,9 @@ async fn a_deleted_account_hands_its_care_pages_over_or_deletes_those_nobody_els
     let (mut bert, bert_email) = accounts::signed_in(&platform, &tenant, "bert").await;
     let bert_id = account_id(&platform, &bert_email).await;
 
-    let shared = create_page(&mut anna, "iemand-anders", "Opa Kees").await;
-    let own = create_page(&mut anna, "mijzelf", "anna").await;
-    join(&platform, &tenant, shared, bert_id).await;
+    let shared = create_page(&mut anna, "iemand-anders", "Opa Kees", "12-03-1941").await;
+    let own = create_page(&mut anna, "mijzelf", "anna", "12-03-1941").await;
+    add_member(&platform, &tenant, shared, bert_id, Role::Lid).await;
     // Bert is a member without beheerrechten: he may not change the profile yet.
     let before = bert
         .post(

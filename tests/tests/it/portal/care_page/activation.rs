@@ -4,15 +4,14 @@
 
 use std::time::Duration;
 
-use common::accounts::{self as domain_accounts, AccountId, EmailAddress};
+use common::accounts::AccountId;
 use common::clients::activation;
 use common::clients::records::{self, NewClient, NewClientForm, RecordError};
 use common::infra::clock::Clock;
 use common::infra::tenancy::{in_tenant, Tenant};
-use common::organisation::admins;
 use reqwest::StatusCode;
 use uuid::Uuid;
-use zorgportaal_tests::accounts::{signed_in, signed_in_as};
+use zorgportaal_tests::accounts::{make_admin, signed_in, signed_in_as};
 use zorgportaal_tests::letters::{self, code_in};
 use zorgportaal_tests::{Page, TestPlatform, Visitor};
 
@@ -21,17 +20,6 @@ const USED: &str = "Deze activatiecode is al gebruikt.";
 const EXPIRED: &str = "Deze activatiecode is verlopen.";
 const TOO_MANY: &str = "Je hebt te vaak een verkeerde code ingevuld.";
 const CODE_LOCKED: &str = "te vaak een verkeerde geboortedatum ingevuld";
-
-async fn make_admin(platform: &TestPlatform, tenant: &Tenant, email: &str) {
-    let email = EmailAddress::parse(email).unwrap();
-    let (account, _) = domain_accounts::find_by_email(&platform.db, &email)
-        .await
-        .unwrap()
-        .expect("account exists");
-    admins::grant(&platform.db, tenant.id, account.id, platform.clock.now())
-        .await
-        .unwrap();
-}
 
 fn schema(tenant: &Tenant) -> String {
     tenant.slug.schema_name()

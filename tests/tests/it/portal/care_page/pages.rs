@@ -2,24 +2,13 @@
 //! switcher across portals, the rights guard (404 for other tenants and non-members, 403 for
 //! members without beheerrechten), beheerrechten, the sections and deleting a page.
 
-use common::accounts::AccountId;
-use common::care::page::{self as care_page, CarePageId, Role};
-use common::infra::clock::Clock;
-use common::infra::tenancy::{in_tenant, Tenant};
+use common::care::page::Role;
+use common::infra::tenancy::Tenant;
 use reqwest::StatusCode;
 use uuid::Uuid;
-use zorgportaal_tests::accounts::{self, PASSWORD};
+use zorgportaal_tests::accounts::{self, account_id, PASSWORD};
+use zorgportaal_tests::care_pages::{add_member, create_page};
 use zorgportaal_tests::{linked_href, TestPlatform, Visitor};
-
-async fn account_id(platform: &TestPlatform, email: &str) -> AccountId {
-    AccountId(
-        sqlx::query_scalar("SELECT id FROM platform.accounts WHERE lower(email) = lower($1)")
-            .bind(email)
-            .fetch_one(&platform.db)
-            .await
-            .unwrap(),
-    )
-}
 
 async fn pages_in(platform: &TestPlatform, tenant: &Tenant) -> i64 {
     sqlx::query_scalar(&format!(
@@ -29,47 +18,6 @@ async fn pages_in(platform: &TestPlatform, tenant: &Tenant) -> i64 {
     .fetch_one(&platform.db)
     .await
     .unwrap()
-}
-
-/// Creates a care page through the form; returns its id.
-async fn create_page(visitor: &mut Visitor, voor: &str, name: &str, birth_date: &str) -> Uuid {
-    let form = visitor.get(&format!("/zorgpagina/nieuw?voor={voor}")).await;
-    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
-    let done = visitor
-        .post(
-            "/zorgpagina/nieuw",
-            &[
-                ("for_whom", voor),
-                ("client_name", name),
-                ("birth_date", birth_date),
-                ("consent", "on"),
-            ],
-        )
-        .await;
-    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
-    let location = done.location().unwrap().to_owned();
-    let id = location
-        .trim_start_matches("/zorgpagina/")
-        .split('?')
-        .next()
-        .unwrap();
-    Uuid::parse_str(id).unwrap()
-}
-
-/// Adds `account` to the page as the network feature will (a domain call, no HTTP).
-async fn add_member(platform: &TestPlatform, tenant: &Tenant, page: Uuid, account: AccountId) {
-    in_tenant(&platform.db, &tenant.slug, async |tx| {
-        care_page::add_member(
-            tx,
-            CarePageId(page),
-            account,
-            Role::Lid,
-            platform.clock.now(),
-        )
-        .await
-    })
-    .await
-    .unwrap();
 }
 
 #[tokio::test]
@@ -271,7 +219,7 @@ async fn members_read_beheerders_change_and_strangers_find_nothing() {
         .await;
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
 
-    add_member(&platform, &tenant, page, member_id).await;
+    add_member(&platform, &tenant, page, member_id, Role::Lid).await;
 
     // A member reads the profile but may change nothing: 403.
     let profile = member.get(&format!("/zorgpagina/{page}/profiel")).await;
@@ -396,13 +344,8 @@ async fn every_section_answers_and_a_page_is_deleted_only_after_the_warning_and_
     let (mut owner, _) = accounts::signed_in(&platform, &tenant, "joop").await;
     let (mut member, member_email) = accounts::signed_in(&platform, &tenant, "mien").await;
     let page = create_page(&mut owner, "iemand-anders", "Dirk Blom", "02-03-1944").await;
-    add_member(
-        &platform,
-        &tenant,
-        page,
-        account_id(&platform, &member_email).await,
-    )
-    .await;
+    let member_id = account_id(&platform, &member_email).await;
+    add_member(&platform, &tenant, page, member_id, Role::Lid).await;
 
     for section in [
         "kalender",

@@ -1,0 +1,46 @@
+//! Steps that care-page tests share: making a page through its form, and adding a member the
+//! way the personal network will.
+
+use common::accounts::AccountId;
+use common::care::page::{self as care_page, CarePageId, Role};
+use common::infra::clock::Clock;
+use common::infra::tenancy::{in_tenant, Tenant};
+use reqwest::StatusCode;
+use uuid::Uuid;
+
+use crate::visitor::Visitor;
+use crate::TestPlatform;
+
+/// A care page made through the form (CP-1) by `visitor`, who becomes its beheerder: its id.
+/// `voor` is the form's choice, `mijzelf` or `iemand-anders`.
+pub async fn create_page(visitor: &mut Visitor, voor: &str, name: &str, birth_date: &str) -> Uuid {
+    let form = visitor.get(&format!("/zorgpagina/nieuw?voor={voor}")).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let fields = [
+        ("for_whom", voor),
+        ("client_name", name),
+        ("birth_date", birth_date),
+        ("consent", "on"),
+    ];
+    let done = visitor.post("/zorgpagina/nieuw", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let id = done.location().unwrap().trim_start_matches("/zorgpagina/");
+    Uuid::parse_str(id.split('?').next().unwrap()).unwrap()
+}
+
+/// Adds `account` to the page with `role`, as the personal network will (a domain call, no
+/// HTTP).
+pub async fn add_member(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    page: Uuid,
+    account: AccountId,
+    role: Role,
+) {
+    let now = platform.clock.now();
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        care_page::add_member(tx, CarePageId(page), account, role, now).await
+    })
+    .await
+    .unwrap();
+}
