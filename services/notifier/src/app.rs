@@ -1,3 +1,5 @@
+//! Build the notifier (connect, declare its queues), then run its consumers until stopped.
+
 use std::sync::Arc;
 
 use anyhow::Context;

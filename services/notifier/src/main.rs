@@ -1,3 +1,5 @@
+//! The notifier process: configuration from the environment, telemetry, then the service.
+
 use common::infra::config::Config;
 
 #[tokio::main]

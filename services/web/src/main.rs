@@ -1,3 +1,5 @@
+//! The web process: configuration from the environment, telemetry, then the portal.
+
 use anyhow::Context;
 use common::infra::config::Config;
 

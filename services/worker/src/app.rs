@@ -1,3 +1,6 @@
+//! Build the worker (connect, declare the topology), then run the relay, the job consumers and
+//! housekeeping until stopped.
+
 use std::sync::Arc;
 
 use anyhow::Context;

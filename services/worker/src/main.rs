@@ -1,3 +1,5 @@
+//! The worker process: configuration from the environment, telemetry, then the service.
+
 use common::infra::config::Config;
 
 #[tokio::main]

@@ -11,7 +11,7 @@ use poem::{get, handler, EndpointExt, Route, Server};
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 use web::http::error::AppError;
-use web::http::middleware::Portal;
+use web::http::portal::Portal;
 use web::http::state::AppState;
 
 use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};

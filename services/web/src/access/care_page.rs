@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
-use crate::http::middleware::Portal;
+use crate::http::portal::Portal;
 use crate::http::route_table::Door;
 use crate::http::state::AppState;
 

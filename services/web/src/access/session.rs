@@ -8,8 +8,8 @@ use poem::{FromRequest, Request, RequestBody};
 
 use crate::http::cookies;
 use crate::http::error::AppError;
-use crate::http::middleware::RequestContext;
 use crate::http::pages::Viewer;
+use crate::http::portal::RequestContext;
 use crate::http::state::AppState;
 
 /// The session token the browser sent, if any.

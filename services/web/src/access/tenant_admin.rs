@@ -7,7 +7,7 @@ use poem::{FromRequest, Request, RequestBody};
 
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
-use crate::http::middleware::RequestContext;
+use crate::http::portal::RequestContext;
 use crate::http::route_table::Door;
 
 /// A signed-in person who holds the tenant-admin role for the portal of this request, as

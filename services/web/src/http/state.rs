@@ -1,3 +1,5 @@
+//! What every handler may need, built once at start-up and shared by all requests.
+
 use std::sync::Arc;
 
 use common::accounts::password::PasswordHasher;

@@ -1,3 +1,6 @@
+//! The request context around every request: request id, language, tenant by `Host`, the
+//! tenant gate, the CSRF check, error pages and the request log.
+
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;

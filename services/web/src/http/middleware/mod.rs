@@ -6,6 +6,5 @@ mod context;
 pub mod error_page;
 mod security_headers;
 
-pub use crate::http::portal::{Portal, RequestContext};
 pub use context::request_context;
 pub use security_headers::security_headers;

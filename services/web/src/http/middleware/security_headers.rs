@@ -1,3 +1,5 @@
+//! Security headers on every response: content security policy, framing, referrer, HSTS.
+
 use std::sync::Arc;
 
 use poem::http::{header, HeaderValue};

@@ -1,3 +1,5 @@
+//! Static files under content-hashed names, cached for a year.
+
 use poem::http::header;
 use poem::web::{Data, Path};
 use poem::{handler, IntoResponse, Response};

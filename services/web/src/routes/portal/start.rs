@@ -1,8 +1,11 @@
+//! The portal's start page and its accessibility statement (TEN-6), the same for every visitor
+//! of a tenant in one language.
+
 use poem::handler;
 use poem::web::{Data, Html};
 
 use crate::http::error::AppError;
-use crate::http::middleware::Portal;
+use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
 /// The portal's start page, branded for its organisation.

@@ -10,7 +10,7 @@ use poem::{handler, IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::http::error::AppError;
-use crate::http::middleware::Portal;
+use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
 #[derive(Deserialize)]

@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
-use crate::http::middleware::Portal;
 use crate::http::pages::PageRenderer;
+use crate::http::portal::Portal;
 use crate::http::state::AppState;
 use crate::routes::portal::care_page;
 

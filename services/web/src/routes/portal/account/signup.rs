@@ -20,8 +20,8 @@ use serde::Deserialize;
 use crate::access::session::client_ip;
 use crate::http::error::AppError;
 use crate::http::forms::{checked, mail_account, wait_text, FieldErrors};
-use crate::http::middleware::Portal;
 use crate::http::pages::PageRenderer;
+use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
 use crate::http::forms::{wait_text, FieldErrors};
-use crate::http::middleware::Portal;
 use crate::http::pages::PageRenderer;
+use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]

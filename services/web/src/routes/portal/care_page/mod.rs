@@ -25,8 +25,8 @@ use uuid::Uuid;
 use crate::access::care_page::{CarePageAccess, Need};
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
-use crate::http::middleware::Portal;
 use crate::http::pages::PageRenderer;
+use crate::http::portal::Portal;
 use crate::http::route_table::{self, route, TableRoute};
 use crate::http::state::AppState;
 

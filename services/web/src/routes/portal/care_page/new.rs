@@ -11,8 +11,8 @@ use serde::Deserialize;
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
 use crate::http::forms::{checked, FieldErrors};
-use crate::http::middleware::Portal;
 use crate::http::pages::PageRenderer;
+use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
 #[derive(Debug, Deserialize)]
