@@ -377,10 +377,14 @@ impl Config {
             if key.is_empty() {
                 !self.web.https
             } else {
-                key.len() >= 64 && key.chars().all(|c| c.is_ascii_hexdigit())
+                // An odd count is no whole number of bytes: a typo, not a key.
+                key.len() >= 64 && key.len() % 2 == 0 && key.chars().all(|c| c.is_ascii_hexdigit())
             },
-            "at least 64 hex digits (32 bytes); required when WEB_HTTPS=true",
+            "an even number of hex digits, at least 64 (32 bytes); required when WEB_HTTPS=true",
         )?;
+        if self.web.https {
+            self.refuse_development_secrets()?;
+        }
         require(
             "WEB_PASSWORD_HASHERS",
             &self.web.password_hashers.to_string(),
@@ -405,6 +409,40 @@ impl Config {
 
 /// Signs nothing of value: only for plain-http development, where no key is configured.
 const DEVELOPMENT_SECRET_KEY: [u8; 32] = *b"zorgportaal-development-only-key";
+/// The public development key pair of the object store in `infra/dev.env`.
+const DEVELOPMENT_S3_ACCESS_KEY_ID: &str = "GK5a6f72670000000000d3e7c0";
+const DEVELOPMENT_S3_SECRET_ACCESS_KEY: &str =
+    "7a6f7267706f727461616c2d6465762d7365637265742d6b65792d3030303031";
+
+impl Config {
+    /// Served over https means served to real people: the public development secrets and mail
+    /// in plain text to another machine are refused, each naming its variable.
+    fn refuse_development_secrets(&self) -> Result<(), ConfigError> {
+        let key = self.web.secret_key.expose_secret();
+        require(
+            "WEB_SECRET_KEY",
+            "(hidden)",
+            !key.eq_ignore_ascii_case(&hex::encode(DEVELOPMENT_SECRET_KEY)),
+            "not the public development key when WEB_HTTPS=true",
+        )?;
+        let development_pair = self.s3.access_key_id == DEVELOPMENT_S3_ACCESS_KEY_ID
+            || self.s3.secret_access_key.expose_secret() == DEVELOPMENT_S3_SECRET_ACCESS_KEY;
+        require(
+            "S3_ACCESS_KEY_ID",
+            &self.s3.access_key_id,
+            !development_pair,
+            "not the public development key pair when WEB_HTTPS=true",
+        )?;
+        let local = ["127.0.0.1", "::1", "localhost"].contains(&self.smtp.host.as_str());
+        require(
+            "SMTP_STARTTLS",
+            "false",
+            self.smtp.starttls || local,
+            "true when SMTP_HOST is another machine and WEB_HTTPS=true: mail must not cross the \
+             network in plain text",
+        )
+    }
+}
 
 impl WebConfig {
     /// The address of a portal for links that leave the web service (operator mails): https on
@@ -456,12 +494,9 @@ mod tests {
         );
         let any_port = Config::from_env(&env(&[("WEB_BIND", "127.0.0.1:0")])).unwrap();
         assert_eq!(any_port.web.portal_url("a.example"), "http://a.example");
-        let production = Config::from_env(&env(&[
-            ("WEB_BIND", "0.0.0.0:8080"),
-            ("WEB_HTTPS", "true"),
-            ("WEB_SECRET_KEY", &"ab".repeat(32)),
-        ]))
-        .unwrap();
+        let key = "ab".repeat(32);
+        let production =
+            Config::from_env(&env(&production(&key, &[("WEB_BIND", "0.0.0.0:8080")]))).unwrap();
         assert_eq!(
             production.web.portal_url("linde.zorgportaal.nl"),
             "https://linde.zorgportaal.nl"
@@ -485,9 +520,76 @@ mod tests {
         let err = Config::from_env(&env(&[("WEB_HTTPS", "true")])).unwrap_err();
         assert!(err.to_string().contains("WEB_SECRET_KEY"), "{err}");
         let key = "ab".repeat(32);
-        let config =
-            Config::from_env(&env(&[("WEB_HTTPS", "true"), ("WEB_SECRET_KEY", &key)])).unwrap();
+        let config = Config::from_env(&env(&production(&key, &[]))).unwrap();
         assert_eq!(config.web.secret_key_bytes(), vec![0xab; 32]);
+    }
+
+    #[test]
+    fn a_secret_key_with_an_odd_number_of_hex_digits_is_refused() {
+        let odd = "a".repeat(65);
+        let err = Config::from_env(&env(&[("WEB_SECRET_KEY", &odd)])).unwrap_err();
+        assert!(err.to_string().contains("WEB_SECRET_KEY"), "{err}");
+        let even = "a".repeat(66);
+        let config = Config::from_env(&env(&[("WEB_SECRET_KEY", &even)])).unwrap();
+        assert_eq!(config.web.secret_key_bytes(), vec![0xaa; 33]);
+    }
+
+    /// A real secret key, the object store's own key pair and STARTTLS: what https needs.
+    fn production<'a>(key: &'a str, overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+        let mut pairs = vec![
+            ("WEB_HTTPS", "true"),
+            ("WEB_SECRET_KEY", key),
+            ("S3_ACCESS_KEY_ID", "GK0123456789abcdef01234567"),
+            ("S3_SECRET_ACCESS_KEY", "real-secret"),
+            ("SMTP_HOST", "smtp.example.nl"),
+            ("SMTP_STARTTLS", "true"),
+        ];
+        for (name, value) in overrides {
+            pairs.retain(|(n, _)| n != name);
+            pairs.push((name, value));
+        }
+        pairs
+    }
+
+    #[test]
+    fn https_refuses_the_development_secrets_and_plain_smtp_to_another_machine() {
+        let key = "ab".repeat(32);
+        Config::from_env(&env(&production(&key, &[]))).unwrap();
+        let development_key = hex::encode(DEVELOPMENT_SECRET_KEY);
+        let refusals: [(&[(&str, &str)], &str); 4] = [
+            (&[("WEB_SECRET_KEY", &development_key)], "WEB_SECRET_KEY"),
+            (
+                &[("S3_ACCESS_KEY_ID", DEVELOPMENT_S3_ACCESS_KEY_ID)],
+                "S3_ACCESS_KEY_ID",
+            ),
+            (
+                &[("S3_SECRET_ACCESS_KEY", DEVELOPMENT_S3_SECRET_ACCESS_KEY)],
+                "S3_ACCESS_KEY_ID",
+            ),
+            (&[("SMTP_STARTTLS", "false")], "SMTP_STARTTLS"),
+        ];
+        for (overrides, variable) in refusals {
+            let err = Config::from_env(&env(&production(&key, overrides))).unwrap_err();
+            assert!(err.to_string().contains(variable), "{overrides:?}: {err}");
+        }
+        // Plain SMTP to the mail catcher on this machine stays allowed, as does development.
+        let local = production(
+            &key,
+            &[("SMTP_STARTTLS", "false"), ("SMTP_HOST", "127.0.0.1")],
+        );
+        Config::from_env(&env(&local)).unwrap();
+        Config::from_env(&env(&[])).unwrap();
+    }
+
+    #[test]
+    fn the_development_key_pair_is_the_one_in_dev_env() {
+        let dev_env = include_str!("../../../../infra/dev.env");
+        assert!(dev_env.contains(&format!(
+            "S3_ACCESS_KEY_ID={DEVELOPMENT_S3_ACCESS_KEY_ID}\n"
+        )));
+        assert!(dev_env.contains(&format!(
+            "S3_SECRET_ACCESS_KEY={DEVELOPMENT_S3_SECRET_ACCESS_KEY}\n"
+        )));
     }
 
     #[test]

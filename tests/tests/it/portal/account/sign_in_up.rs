@@ -498,7 +498,13 @@ async fn cookies_are_host_only_httponly_secure_and_samesite_with_https() {
     let key = "ab".repeat(32);
     let platform = TestPlatform::start_with(
         zorgportaal_tests::Services::WEB,
-        &[("WEB_HTTPS", "true".into()), ("WEB_SECRET_KEY", key)],
+        &[
+            ("WEB_HTTPS", "true".into()),
+            ("WEB_SECRET_KEY", key),
+            // https refuses the public development key pair; this test stores nothing.
+            ("S3_ACCESS_KEY_ID", "GK0000000000000000000000ff".into()),
+            ("S3_SECRET_ACCESS_KEY", "ff".repeat(32)),
+        ],
     )
     .await;
     let tenant = platform.create_tenant("Zorggroep Koekjes", "#1d5c8f").await;
