@@ -8,7 +8,9 @@
 
 use std::time::Duration;
 
-use sqlx::PgExecutor;
+use sqlx::{PgConnection, PgExecutor};
+
+use crate::infra::db::in_transaction;
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy)]
@@ -225,16 +227,64 @@ impl Limit {
         .await
     }
 
-    /// Checks, then counts the hit whatever the answer: for actions where every try counts.
-    pub async fn attempt(
+    /// Counts one hit for `subject` and decides on the hits before it, in one transaction that
+    /// holds the counter's row lock: of many hits at once, exactly as many as the limit allows
+    /// are let through, before the work they guard (a password hash, a code check, a send).
+    /// Every hit counts, also a refused one, so hammering never buys time.
+    pub async fn reserve(
         &self,
         db: &sqlx::PgPool,
         subject: &str,
         now: OffsetDateTime,
     ) -> Result<Decision, sqlx::Error> {
-        let decision = self.check(db, subject, now).await?;
-        self.record(db, subject, now).await?;
+        in_transaction(db, async |conn| self.reserve_in(conn, subject, now).await).await
+    }
+
+    /// [`Limit::reserve`] inside the caller's transaction: the counter's row stays locked until
+    /// that transaction ends.
+    pub async fn reserve_in(
+        &self,
+        conn: &mut PgConnection,
+        subject: &str,
+        now: OffsetDateTime,
+    ) -> Result<Decision, sqlx::Error> {
+        let key = self.key(subject);
+        // A first hit needs a row to lock; a parallel first hit waits here for this one.
+        sqlx::query!(
+            "INSERT INTO platform.throttles (key, window_start, hits, last_hit_at)
+             VALUES ($1, $2, 0, $2)
+             ON CONFLICT (key) DO NOTHING",
+            key,
+            now,
+        )
+        .execute(&mut *conn)
+        .await?;
+        let row = sqlx::query!(
+            "SELECT window_start, hits, last_hit_at FROM platform.throttles
+              WHERE key = $1 FOR UPDATE",
+            key,
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        let decision = if self.window_end(row.window_start) > now {
+            self.decide(row.window_start, row.hits, row.last_hit_at, now)
+        } else {
+            Decision::Allowed
+        };
+        self.record(&mut *conn, subject, now).await?;
         Ok(decision)
+    }
+
+    /// Takes back one hit of `subject` that turned out not to count (a sign-in that succeeded,
+    /// on the counter of its address).
+    pub async fn release(&self, db: impl PgExecutor<'_>, subject: &str) -> Result<(), sqlx::Error> {
+        sqlx::query!(
+            "UPDATE platform.throttles SET hits = greatest(hits - 1, 0) WHERE key = $1",
+            self.key(subject)
+        )
+        .execute(db)
+        .await?;
+        Ok(())
     }
 
     /// Forgets the hits of `subject` (after a successful sign-in).

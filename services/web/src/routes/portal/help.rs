@@ -94,7 +94,7 @@ pub async fn ask(
     let pages = pages_for(pages, me.as_ref());
     let language = pages.context().language;
     let decision = HELP_IP
-        .attempt(&state.db, &client_ip(req, &state), now)
+        .reserve(&state.db, &client_ip(req, &state), now)
         .await?;
     if !decision.is_allowed() {
         let no_errors = FieldErrors::default();

@@ -1,6 +1,7 @@
 //! Accounts end to end against the real services: sign-up, confirmation, sign-in with a code,
 //! sessions and sign-out (ACC-1 … ACC-6).
 
+use common::infra::throttle::SIGN_IN_ACCOUNT;
 use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{self, PASSWORD};
 use zorgportaal_tests::{TestPlatform, Visitor};
@@ -801,5 +802,58 @@ async fn signing_out_ends_the_session_on_the_server() {
     let page = replay.get("/overzicht").await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
     assert_eq!(page.location(), Some("/inloggen"));
+    platform.finish().await;
+}
+
+/// ACC-4 under parallel requests: every try is counted before the password is hashed, so 60
+/// wrong passwords for one account at once are evaluated at most as often as the account's
+/// limit lets through, and the rest are refused with 429.
+#[tokio::test]
+async fn sixty_parallel_wrong_passwords_are_evaluated_no_more_often_than_the_limit_allows() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Tegelijk", "#1d5c8f")
+        .await;
+    let (_, email) = accounts::signed_in(&platform, &tenant, "ria").await;
+    let account = accounts::account_id(&platform, &email).await;
+    let mut visitors = Vec::new();
+    for _ in 0..60 {
+        let mut visitor = Visitor::new(&platform, &tenant.hosts[0]);
+        visitor.get("/inloggen").await;
+        visitors.push(visitor);
+    }
+    let fields = [
+        ("email", email.as_str()),
+        ("password", "Verkeerd-Wachtwoord-17"),
+    ];
+    let tries = visitors.iter_mut().map(|v| v.post("/inloggen", &fields));
+    let pages = futures::future::join_all(tries).await;
+
+    let evaluated = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let refused = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        evaluated + refused,
+        60,
+        "every try is answered one way or the other"
+    );
+    assert!(
+        (1..=SIGN_IN_ACCOUNT.free as usize).contains(&evaluated),
+        "{evaluated} of 60 parallel tries reached the password check"
+    );
+    let wrong: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM platform.security_events
+          WHERE account_id = $1 AND kind = 'wrong_password'",
+    )
+    .bind(account.0)
+    .fetch_one(&platform.db)
+    .await
+    .unwrap();
+    assert_eq!(wrong, evaluated as i64, "each evaluated try is logged once");
     platform.finish().await;
 }

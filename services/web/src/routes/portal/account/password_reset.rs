@@ -65,11 +65,11 @@ pub async fn request(
         return request_page(&pages, status, &form.email, Some(text), false);
     };
     let decision = RESET_IP
-        .attempt(&state.db, &client_ip(req, &state), now)
+        .reserve(&state.db, &client_ip(req, &state), now)
         .await?
         .and(
             RESET_ACCOUNT
-                .attempt(&state.db, &email.as_str().to_lowercase(), now)
+                .reserve(&state.db, &email.as_str().to_lowercase(), now)
                 .await?,
         );
     if !decision.is_allowed() {

@@ -327,7 +327,8 @@ async fn check_current_password(
 ) -> Result<Result<(), (StatusCode, Option<String>)>, AppError> {
     let now = state.clock.now();
     let subject = me.account.email.to_lowercase();
-    let decision = SIGN_IN_ACCOUNT.check(&state.db, &subject, now).await?;
+    // Counted before the hash, like sign-in: parallel guesses get the limit and no more.
+    let decision = SIGN_IN_ACCOUNT.reserve(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
         let text = wait_text(me.account.language, decision);
         return Ok(Err((StatusCode::TOO_MANY_REQUESTS, Some(text))));
@@ -339,9 +340,10 @@ async fn check_current_password(
         .await
         .map_err(AppError::internal)?;
     if right {
+        // Only wrong passwords count towards the limit.
+        SIGN_IN_ACCOUNT.release(&state.db, &subject).await?;
         return Ok(Ok(()));
     }
-    SIGN_IN_ACCOUNT.record(&state.db, &subject, now).await?;
     security_log::record(
         &state.db,
         Some(me.account.id),

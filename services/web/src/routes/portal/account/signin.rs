@@ -156,14 +156,15 @@ pub async fn submit(
     };
     // Keyed by the address as typed, so unknown addresses are limited exactly like known ones.
     let subject = email.as_str().to_lowercase();
+    // Every try is counted before the password is hashed, one locked step per counter: of many
+    // tries at once, only as many as the limits allow reach the hasher.
     let decision = SIGN_IN_ACCOUNT
-        .check(&state.db, &subject, now)
+        .reserve(&state.db, &subject, now)
         .await?
-        .and(SIGN_IN_IP.check(&state.db, &ip, now).await?);
+        .and(SIGN_IN_IP.reserve(&state.db, &ip, now).await?);
     let found = accounts::find_by_email(&state.db, &email).await?;
     let account_id = found.as_ref().map(|(a, _)| a.id);
     if !decision.is_allowed() {
-        record_failure(&state, &subject, &ip, now).await?;
         security_log::record(
             &state.db,
             account_id,
@@ -183,7 +184,6 @@ pub async fn submit(
         .await
         .map_err(AppError::internal)?;
     let Some((account, _)) = found.filter(|_| matches) else {
-        record_failure(&state, &subject, &ip, now).await?;
         security_log::record(
             &state.db,
             account_id,
@@ -200,6 +200,8 @@ pub async fn submit(
     let origin = origin(req, &state);
     let accepted = in_transaction(&state.db, async |conn| {
         SIGN_IN_ACCOUNT.clear(&mut *conn, &subject).await?;
+        // The address's counter is for wrong passwords: a right one takes its hit back.
+        SIGN_IN_IP.release(&mut *conn, &ip).await?;
         if !account.is_confirmed() {
             let resent = resend_confirmation(&pages, conn, &account, now).await?;
             return Ok(PasswordAccepted::Unconfirmed { resent });
@@ -248,17 +250,6 @@ pub async fn submit(
             ))
         }
     }
-}
-
-async fn record_failure(
-    state: &AppState,
-    subject: &str,
-    ip: &str,
-    now: OffsetDateTime,
-) -> Result<(), AppError> {
-    SIGN_IN_ACCOUNT.record(&state.db, subject, now).await?;
-    SIGN_IN_IP.record(&state.db, ip, now).await?;
-    Ok(())
 }
 
 /// A new confirmation mail for an account that signs in before confirming (its link may have

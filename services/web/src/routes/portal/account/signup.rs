@@ -85,7 +85,7 @@ pub async fn submit(
     let now = state.clock.now();
     let language = pages.context().language;
     let decision = SIGN_UP_IP
-        .attempt(&state.db, &client_ip(req, &state), now)
+        .reserve(&state.db, &client_ip(req, &state), now)
         .await?;
     if !decision.is_allowed() {
         return form_page(
