@@ -14,7 +14,6 @@ use std::time::Duration;
 
 use rand::rngs::OsRng;
 use rand::Rng;
-use sqlx::PgConnection;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -183,17 +182,6 @@ struct CodeRow {
     replaced_at: Option<OffsetDateTime>,
 }
 
-/// Counts a wrong try against the account and answers `refusal`.
-async fn refuse(
-    conn: &mut PgConnection,
-    subject: &str,
-    now: OffsetDateTime,
-    refusal: Refusal,
-) -> Result<Result<Match, Refusal>, sqlx::Error> {
-    ACTIVATION_ACCOUNT.record(conn, subject, now).await?;
-    Ok(Err(refusal))
-}
-
 /// Checks a code and birth date typed by `account`; the row of the code is locked until `tx`
 /// ends. Commit `tx` after a refusal too: the counters must stay.
 pub async fn check(
@@ -204,13 +192,17 @@ pub async fn check(
     now: OffsetDateTime,
 ) -> Result<Result<Match, Refusal>, sqlx::Error> {
     let subject = account.0.to_string();
-    let decision = ACTIVATION_ACCOUNT.check(tx.conn(), &subject, now).await?;
+    // Every try is counted before the code is looked at, with the counter's row locked until
+    // `tx` ends: parallel tries get the limit and no more. A try whose code and birth date
+    // belong together takes its hit back below; only wrong tries count.
+    let decision = ACTIVATION_ACCOUNT
+        .reserve_in(tx.conn(), &subject, now)
+        .await?;
     if decision != Decision::Allowed {
-        ACTIVATION_ACCOUNT.record(tx.conn(), &subject, now).await?;
         return Ok(Err(Refusal::TooManyTries(decision.retry_after())));
     }
     let Some(code) = normalise(raw_code) else {
-        return refuse(tx.conn(), &subject, now, Refusal::Unknown).await;
+        return Ok(Err(Refusal::Unknown));
     };
     let row = sqlx::query_as!(
         CodeRow,
@@ -223,13 +215,13 @@ pub async fn check(
     .fetch_optional(tx.conn())
     .await?;
     let Some(row) = row else {
-        return refuse(tx.conn(), &subject, now, Refusal::Unknown).await;
+        return Ok(Err(Refusal::Unknown));
     };
     if row.failed_attempts >= CODE_MAX_ATTEMPTS {
-        return refuse(tx.conn(), &subject, now, Refusal::CodeLocked).await;
+        return Ok(Err(Refusal::CodeLocked));
     }
     let Some(record) = client(tx, row.client_record_id).await? else {
-        return refuse(tx.conn(), &subject, now, Refusal::Unknown).await;
+        return Ok(Err(Refusal::Unknown));
     };
     if record.birth_date != birth_date {
         sqlx::query!(
@@ -238,9 +230,11 @@ pub async fn check(
         )
         .execute(tx.conn())
         .await?;
-        return refuse(tx.conn(), &subject, now, Refusal::Unknown).await;
+        return Ok(Err(Refusal::Unknown));
     }
-    // Code and birth date belong together: from here on the answer may say more.
+    // Code and birth date belong together: from here on the answer may say more, and the try
+    // was no guess.
+    ACTIVATION_ACCOUNT.release(tx.conn(), &subject).await?;
     if row.used_at.is_some() {
         return Ok(Err(Refusal::Used));
     }

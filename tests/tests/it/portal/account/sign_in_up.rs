@@ -1,7 +1,10 @@
 //! Accounts end to end against the real services: sign-up, confirmation, sign-in with a code,
 //! sessions and sign-out (ACC-1 … ACC-6).
 
-use common::infra::throttle::SIGN_IN_ACCOUNT;
+use common::accounts::sessions::{self, Origin, Stage};
+use common::accounts::AccountId;
+use common::infra::clock::Clock;
+use common::infra::throttle::{CODE_ACCOUNT, SIGN_IN_ACCOUNT};
 use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{self, PASSWORD};
 use zorgportaal_tests::{TestPlatform, Visitor};
@@ -805,6 +808,18 @@ async fn signing_out_ends_the_session_on_the_server() {
     platform.finish().await;
 }
 
+/// How many security events of `kind` the account has.
+async fn security_events(platform: &TestPlatform, account: AccountId, kind: &str) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM platform.security_events WHERE account_id = $1 AND kind = $2",
+    )
+    .bind(account.0)
+    .bind(kind)
+    .fetch_one(&platform.db)
+    .await
+    .unwrap()
+}
+
 /// ACC-4 under parallel requests: every try is counted before the password is hashed, so 60
 /// wrong passwords for one account at once are evaluated at most as often as the account's
 /// limit lets through, and the rest are refused with 429.
@@ -846,14 +861,74 @@ async fn sixty_parallel_wrong_passwords_are_evaluated_no_more_often_than_the_lim
         (1..=SIGN_IN_ACCOUNT.free as usize).contains(&evaluated),
         "{evaluated} of 60 parallel tries reached the password check"
     );
-    let wrong: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM platform.security_events
-          WHERE account_id = $1 AND kind = 'wrong_password'",
-    )
-    .bind(account.0)
-    .fetch_one(&platform.db)
-    .await
-    .unwrap();
+    let wrong = security_events(&platform, account, "wrong_password").await;
     assert_eq!(wrong, evaluated as i64, "each evaluated try is logged once");
+    platform.finish().await;
+}
+
+/// ACC-4: the budget of wrong sign-in codes is the account's, over all its pending sign-ins,
+/// and it is counted before a code is checked: 50 wrong codes at once, spread over 10 pending
+/// sign-ins of one account, are checked at most as often as the account's limit lets through.
+#[tokio::test]
+async fn fifty_parallel_wrong_codes_over_ten_pending_sign_ins_get_one_budget() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Codes", "#1d5c8f").await;
+    let (_, email) = accounts::signed_in(&platform, &tenant, "kees").await;
+    let account = accounts::account_id(&platform, &email).await;
+    let mut tries = Vec::new();
+    for _ in 0..10 {
+        // A sign-in waiting for its code, started as the password step starts one (through the
+        // form, each would also mail a code, and the code mails have their own limit).
+        let origin = Origin {
+            user_agent: "Firefox".into(),
+            ip: "127.0.0.1".into(),
+        };
+        let now = platform.clock.now();
+        let slug = tenant.slug.as_str();
+        let (token, _) = sessions::start(
+            &platform.db,
+            account,
+            Stage::SecondFactor,
+            false,
+            slug,
+            &origin,
+            now,
+        )
+        .await
+        .unwrap();
+        let mut pending = Visitor::new(&platform, &tenant.hosts[0]);
+        pending
+            .cookies
+            .insert("zp_session".into(), token.value.clone());
+        let page = pending.get("/inloggen/code").await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        // Five tries from each pending sign-in, each from its own copy of the browser.
+        for _ in 0..5 {
+            let mut copy = Visitor::new(&platform, &tenant.hosts[0]);
+            copy.cookies = pending.cookies.clone();
+            copy.csrf = pending.csrf.clone();
+            tries.push(copy);
+        }
+    }
+    let posts = tries
+        .iter_mut()
+        .map(|v| v.post("/inloggen/code", &[("code", "000000")]));
+    let pages = futures::future::join_all(posts).await;
+
+    let throttled = security_events(&platform, account, "code_throttled").await;
+    let checked = pages.len() as i64 - throttled;
+    assert!(
+        (1..=i64::from(CODE_ACCOUNT.free)).contains(&checked),
+        "{checked} of 50 parallel codes were checked; statuses: {:?}",
+        pages.iter().map(|p| p.status.as_u16()).collect::<Vec<_>>()
+    );
+    let refused = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS)
+        .count() as i64;
+    assert!(
+        refused >= throttled,
+        "every throttled try is answered with 429"
+    );
     platform.finish().await;
 }

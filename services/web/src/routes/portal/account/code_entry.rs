@@ -6,7 +6,6 @@ use common::accounts::codes::CodeCheck;
 use common::accounts::security_log::{self, SecurityEvent};
 use common::accounts::AccountId;
 use common::infra::i18n::{self, Language};
-use common::infra::throttle::CODE_ACCOUNT;
 use poem::http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
@@ -51,10 +50,8 @@ pub async fn refused(
     };
     let language = entry.language;
     Ok(match check {
+        // The try was counted against the account before the check (`Limit::reserve`).
         CodeCheck::Wrong { tries_left } => {
-            CODE_ACCOUNT
-                .record(&state.db, &entry.account.to_string(), entry.now)
-                .await?;
             log(
                 SecurityEvent::WrongCode,
                 json!({ "purpose": entry.purpose, "tries_left": tries_left }),

@@ -171,13 +171,13 @@ pub async fn submit_number(
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
     };
     let subject = me.account.id.to_string();
-    let decision = PHONE_LINKS.check(&state.db, &subject, now).await?;
+    // Counted before the link is made and sent: parallel requests get the limit and no more.
+    let decision = PHONE_LINKS.reserve(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
         let text = wait_text(language, decision);
         return refuse(StatusCode::TOO_MANY_REQUESTS, errors, Some(text)).await;
     }
     in_transaction(&state.db, async |conn| {
-        PHONE_LINKS.record(&mut *conn, &subject, now).await?;
         let token = phone::request_change(conn, me.account.id, &number, kind, now).await?;
         let message = Message::VerifyPhoneLink {
             name: me.account.name.clone(),
@@ -401,9 +401,9 @@ pub async fn confirm_code(
         };
         page(&state, &pages, &me, status, shown)
     };
-    let decision = CODE_ACCOUNT.check(&state.db, &subject, now).await?;
+    // Counted before the code is checked, like the sign-in code.
+    let decision = CODE_ACCOUNT.reserve(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
-        CODE_ACCOUNT.record(&state.db, &subject, now).await?;
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision)).await;
     }
     let outcome = in_transaction(&state.db, async |conn| {

@@ -334,9 +334,9 @@ pub async fn code_submit(
     let ip = client_ip(req, &state);
     let subject = pending.account.id.to_string();
     let refuse = |status, text: String| code_page(&pages, &pending, status, Some(text));
-    let decision = CODE_ACCOUNT.check(&state.db, &subject, now).await?;
+    // Counted before the code is checked, per account over all its pending sign-ins.
+    let decision = CODE_ACCOUNT.reserve(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
-        CODE_ACCOUNT.record(&state.db, &subject, now).await?;
         security_log::record(
             &state.db,
             Some(pending.account.id),

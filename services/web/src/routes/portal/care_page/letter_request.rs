@@ -74,7 +74,8 @@ pub async fn letter_request(
     }
     let now = state.clock.now();
     let subject = me.account.id.0.to_string();
-    let decision = LETTER_REQUESTS.check(&state.db, &subject, now).await?;
+    // Counted before the request is stored: parallel requests get the limit and no more.
+    let decision = LETTER_REQUESTS.reserve(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
         let outcome = Outcome {
             wait: Some(wait_text(portal.ctx.language, decision)),
@@ -84,7 +85,6 @@ pub async fn letter_request(
         return letter_request_page(&pages, status, &form.client_number, outcome);
     }
     in_tenant(&state.db, &portal.tenant.slug, async |tx| {
-        LETTER_REQUESTS.record(tx.conn(), &subject, now).await?;
         letter_requests::request_letter(tx, me.account.id, &form.client_number, now).await
     })
     .await?;
