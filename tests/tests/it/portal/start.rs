@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use common::infra::provisioning;
 use common::infra::tenancy::TenantStatus;
-use zorgportaal_tests::{eventually, linked_href, Services, TestPlatform};
+use zorgportaal_tests::accounts;
+use zorgportaal_tests::care_pages::create_page;
+use zorgportaal_tests::{eventually, linked_href, Services, TestPlatform, Visitor};
 
 #[tokio::test]
 async fn two_tenants_each_render_their_own_name_and_colours() {
@@ -168,6 +170,47 @@ async fn static_assets_have_content_hashed_names_and_long_lived_caching() {
         .await
         .unwrap();
     assert_eq!(stale.status(), 404);
+    platform.finish().await;
+}
+
+/// Private pages stay private (ACC, OWASP ASVS 8.2.1): every page, and everything answered to
+/// a signed-in person, carries `Cache-Control: no-store`, so after signing out the browser has
+/// nothing of the person to show; the public assets keep their long-lived caching.
+#[tokio::test]
+async fn pages_and_everything_a_signed_in_person_gets_are_not_stored() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Privé", "#1d5c8f").await;
+    let (mut visitor, _) = accounts::signed_in(&platform, &tenant, "els").await;
+    let page = create_page(&mut visitor, "iemand-anders", "Anna de Vries", "03-02-1950").await;
+    let private = [
+        "/overzicht".to_owned(),
+        "/instellingen".to_owned(),
+        "/account/sessies".to_owned(),
+        format!("/zorgpagina/{page}"),
+        format!("/zorgpagina/{page}/profiel"),
+        "/bestaat-niet".to_owned(),
+    ];
+    for path in &private {
+        let (status, headers, _) = visitor.get_bytes(path).await;
+        assert_eq!(
+            headers.get("cache-control").map(|v| v.to_str().unwrap()),
+            Some("no-store"),
+            "{path} ({status})"
+        );
+    }
+    // Signed out, a page is not stored either: it may hold a form token or a link's token.
+    let mut signed_out = Visitor::new(&platform, &tenant.hosts[0]);
+    let (_, headers, html) = signed_out.get_bytes("/inloggen").await;
+    assert_eq!(headers["cache-control"], "no-store");
+    // The same stylesheet for everyone keeps its year-long caching, also for the signed-in.
+    let html = String::from_utf8(html).unwrap();
+    let css = linked_href(&html, "/static/app.").expect("app.css linked");
+    let (status, headers, _) = visitor.get_bytes(&css).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert!(headers["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
     platform.finish().await;
 }
 
