@@ -8,6 +8,7 @@ use poem::{FromRequest, Request, RequestBody};
 
 use crate::http::cookies;
 use crate::http::error::AppError;
+use crate::http::forms::Secret;
 use crate::http::pages::Viewer;
 use crate::http::portal::RequestContext;
 use crate::http::state::AppState;
@@ -71,7 +72,7 @@ async fn current(req: &Request) -> Result<Option<(Session, Account, String)>, Ap
 pub struct SignedIn {
     pub account: Account,
     pub session: Session,
-    pub token: String,
+    pub token: Secret,
     /// Whether the person holds the tenant-admin role of this portal's organisation: every
     /// page then shows the way to "Beheer", and [`TenantAdmin`] lets them in.
     pub tenant_admin: bool,
@@ -105,7 +106,7 @@ impl SignedIn {
         Ok(Self {
             account,
             session,
-            token,
+            token: token.into(),
             tenant_admin,
         })
     }
@@ -131,7 +132,7 @@ impl<'a> FromRequest<'a> for SignedIn {
 pub struct PendingSignIn {
     pub account: Account,
     pub session: Session,
-    pub token: String,
+    pub token: Secret,
 }
 
 impl<'a> FromRequest<'a> for PendingSignIn {
@@ -140,7 +141,7 @@ impl<'a> FromRequest<'a> for PendingSignIn {
             Some((session, account, token)) if session.stage == Stage::SecondFactor => Ok(Self {
                 account,
                 session,
-                token,
+                token: token.into(),
             }),
             _ => Err(AppError::SignInRequired.into()),
         }

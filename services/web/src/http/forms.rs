@@ -99,6 +99,39 @@ pub fn checked(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())
 }
 
+/// A value that must never reach a log (a password, a code, a link's or a session's token): it
+/// deserialises and serialises like a `String` and reads like a `&str`, but prints as
+/// `[redacted]` in `Debug`, so a logged request or extractor shows none of it.
+#[derive(Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<Secret> for secrecy::SecretString {
+    fn from(value: Secret) -> Self {
+        value.0.into()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +165,46 @@ mod tests {
             ),
             "Too many attempts. Try again in 15 minutes."
         );
+    }
+
+    /// Every form that carries a password, a code or a token prints none of it.
+    #[test]
+    fn forms_with_secrets_print_them_redacted() {
+        use crate::routes::portal::account::{code_entry, password_reset, phone, profile};
+        use crate::routes::portal::account::{signin, signup};
+        use crate::routes::portal::care_page::activation;
+        use crate::routes::tenant_admin::invitation;
+
+        let secret = "Geheim-7391-Xq";
+        let fields = serde_json::json!({
+            "email": "ria@example.nl", "name": "Ria", "password": secret,
+            "current_password": secret, "token": secret, "code": secret, "birth_date": "",
+            "terms": "on", "voor": "", "zorgpagina": null,
+        });
+        fn shown<T: serde::de::DeserializeOwned + std::fmt::Debug>(
+            fields: &serde_json::Value,
+        ) -> String {
+            let form: T = serde_json::from_value(fields.clone()).unwrap();
+            format!("{form:?}")
+        }
+        let printed = [
+            shown::<signin::SignInForm>(&fields),
+            shown::<signup::SignUpForm>(&fields),
+            shown::<signup::ConfirmForm>(&fields),
+            shown::<password_reset::NewPasswordForm>(&fields),
+            shown::<profile::PasswordForm>(&fields),
+            shown::<profile::DeleteForm>(&fields),
+            shown::<phone::LinkForm>(&fields),
+            shown::<code_entry::CodeForm>(&fields),
+            shown::<activation::ActivationForm>(&fields),
+            shown::<invitation::InvitationToken>(&fields),
+        ];
+        for text in printed {
+            assert!(!text.contains(secret), "{text}");
+            assert!(text.contains("[redacted]"), "{text}");
+        }
+        let secret_value = Secret::from(secret.to_owned());
+        assert_eq!(&*secret_value, secret);
+        assert_eq!(serde_json::to_value(&secret_value).unwrap(), secret);
     }
 }

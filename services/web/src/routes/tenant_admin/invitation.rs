@@ -12,13 +12,14 @@ use serde::Deserialize;
 
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
+use crate::http::forms::Secret;
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct InvitationToken {
     #[serde(default)]
-    token: String,
+    token: Secret,
 }
 
 fn invitation_page(

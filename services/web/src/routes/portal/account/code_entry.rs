@@ -12,13 +12,14 @@ use serde_json::json;
 use time::OffsetDateTime;
 
 use crate::http::error::AppError;
+use crate::http::forms::Secret;
 use crate::http::state::AppState;
 
 /// The form with the one field "code" (sign-in and phone).
 #[derive(Debug, Default, Deserialize)]
 pub struct CodeForm {
     #[serde(default)]
-    pub code: String,
+    pub code: Secret,
 }
 
 /// Who entered a code, where, and for what (`purpose` goes into the security log).

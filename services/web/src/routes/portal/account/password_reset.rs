@@ -20,7 +20,7 @@ use serde_json::json;
 use crate::access::session::client_ip;
 use crate::http::cookies;
 use crate::http::error::AppError;
-use crate::http::forms::{mail_account, text, wait_text, FieldErrors};
+use crate::http::forms::{mail_account, text, wait_text, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 use crate::routes::portal::account::signup::link_refused;
@@ -97,7 +97,7 @@ pub async fn request(
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenQuery {
     #[serde(default)]
-    token: String,
+    token: Secret,
 }
 
 fn rule_codes() -> Vec<&'static str> {
@@ -136,9 +136,9 @@ pub async fn new_password_form(
 #[derive(Debug, Default, Deserialize)]
 pub struct NewPasswordForm {
     #[serde(default)]
-    token: String,
+    token: Secret,
     #[serde(default)]
-    password: String,
+    password: Secret,
     #[serde(default)]
     password_confirmation: String,
 }

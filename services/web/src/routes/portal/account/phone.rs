@@ -26,7 +26,7 @@ use time::OffsetDateTime;
 
 use crate::access::session::{client_ip, MaybeSignedIn, SignedIn};
 use crate::http::error::AppError;
-use crate::http::forms::{mail_account, notify, text, wait_text, FieldErrors};
+use crate::http::forms::{mail_account, notify, text, wait_text, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 use crate::routes::portal::account::code_entry::{self, CodeEntry, CodeForm};
@@ -195,7 +195,7 @@ pub async fn submit_number(
 #[derive(Debug, Default, Deserialize)]
 pub struct LinkQuery {
     #[serde(default)]
-    token: String,
+    token: Secret,
 }
 
 /// The page behind the link: which number, and a button that sends the code. Changes nothing.
@@ -301,7 +301,7 @@ async fn send_code(
 #[derive(Debug, Default, Deserialize)]
 pub struct LinkForm {
     #[serde(default)]
-    token: String,
+    token: Secret,
 }
 
 /// Why pressing the link's button sent no code. A refusal rolls the transaction back, so a

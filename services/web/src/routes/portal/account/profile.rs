@@ -27,7 +27,7 @@ use sqlx::PgConnection;
 use crate::access::session::{client_ip, SignedIn};
 use crate::http::cookies;
 use crate::http::error::AppError;
-use crate::http::forms::{checked, mail_account, wait_text, FieldErrors};
+use crate::http::forms::{checked, mail_account, wait_text, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 use crate::http::uploads::{self, Uploaded};
@@ -359,9 +359,9 @@ async fn check_current_password(
 #[derive(Debug, Default, Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    current_password: String,
+    current_password: Secret,
     #[serde(default)]
-    password: String,
+    password: Secret,
     #[serde(default)]
     password_confirmation: String,
 }
@@ -451,7 +451,7 @@ pub fn delete_form(pages: PageRenderer, me: SignedIn) -> Result<Response, AppErr
 #[derive(Debug, Default, Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]
-    password: String,
+    password: Secret,
     confirm: Option<String>,
 }
 

@@ -27,7 +27,9 @@ use time::OffsetDateTime;
 use crate::access::session::{client_ip, origin, session_token, AnySession, PendingSignIn};
 use crate::http::cookies;
 use crate::http::error::AppError;
-use crate::http::forms::{checked, email_to, local_path, mail_account, notify, text, wait_text};
+use crate::http::forms::{
+    checked, email_to, local_path, mail_account, notify, text, wait_text, Secret,
+};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 use crate::routes::portal::account::code_entry::{self, CodeEntry, CodeForm};
@@ -43,7 +45,7 @@ pub struct SignInForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
-    password: String,
+    password: Secret,
     remember: Option<String>,
 }
 

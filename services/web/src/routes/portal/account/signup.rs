@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use crate::access::session::client_ip;
 use crate::http::error::AppError;
-use crate::http::forms::{checked, mail_account, wait_text, FieldErrors};
+use crate::http::forms::{checked, mail_account, wait_text, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::portal::Portal;
 use crate::http::state::AppState;
@@ -31,7 +31,7 @@ pub struct SignUpForm {
     #[serde(default)]
     email: String,
     #[serde(default)]
-    password: String,
+    password: Secret,
     #[serde(default)]
     password_confirmation: String,
     terms: Option<String>,
@@ -172,7 +172,7 @@ pub async fn submit(
 #[derive(Debug, Deserialize)]
 pub struct LinkQuery {
     #[serde(default)]
-    token: String,
+    token: Secret,
 }
 
 /// A link that cannot be used: its own page and status, and a way on.
@@ -213,7 +213,7 @@ pub async fn confirm_page(
 #[derive(Debug, Deserialize)]
 pub struct ConfirmForm {
     #[serde(default)]
-    token: String,
+    token: Secret,
 }
 
 #[handler]

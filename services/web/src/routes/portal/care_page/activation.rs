@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
-use crate::http::forms::{wait_text, FieldErrors};
+use crate::http::forms::{wait_text, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 
@@ -27,7 +27,7 @@ pub struct ActivationQuery {
 #[derive(Debug, Default, Deserialize)]
 pub struct ActivationForm {
     #[serde(default)]
-    code: String,
+    code: Secret,
     #[serde(default)]
     birth_date: String,
     #[serde(default)]
