@@ -160,10 +160,14 @@ pub async fn submit(
     let subject = email.as_str().to_lowercase();
     // Every try is counted before the password is hashed, one locked step per counter: of many
     // tries at once, only as many as the limits allow reach the hasher.
-    let decision = SIGN_IN_ACCOUNT
-        .reserve(&state.db, &subject, now)
-        .await?
-        .and(SIGN_IN_IP.reserve(&state.db, &ip, now).await?);
+    // Both counters in one transaction, always in this order, so two sign-ins never wait on
+    // each other's rows crosswise.
+    let decision = in_transaction(&state.db, async |conn| {
+        let account = SIGN_IN_ACCOUNT.reserve_in(conn, &subject, now).await?;
+        let address = SIGN_IN_IP.reserve_in(conn, &ip, now).await?;
+        Ok::<_, sqlx::Error>(account.and(address))
+    })
+    .await?;
     let found = accounts::find_by_email(&state.db, &email).await?;
     let account_id = found.as_ref().map(|(a, _)| a.id);
     if !decision.is_allowed() {
