@@ -23,7 +23,7 @@ use crate::audit::trail::record as audit;
 use crate::care::page::{
     self as care_page, BirthDate, CarePageError, CarePageId, ForWhom, NewCarePage, Role,
 };
-use crate::infra::crypto::hash_token;
+use crate::infra::crypto::{hash_token, Secret};
 use crate::infra::tenancy::TenantTx;
 use crate::infra::throttle::{Decision, ACTIVATION_ACCOUNT};
 
@@ -81,6 +81,8 @@ pub enum ActivateError {
     CarePage(#[from] CarePageError),
     #[error("the client record's stored name is not a valid name")]
     StoredNameInvalid,
+    #[error("the care page to link is not this account's to link, or is linked already")]
+    PageNotLinkable,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -88,7 +90,7 @@ pub enum ActivateError {
 /// A code just issued: the plain code (shown or printed once) and until when it works.
 #[derive(Debug, Clone)]
 pub struct IssuedCode {
-    pub code: String,
+    pub code: Secret,
     pub expires_at: OffsetDateTime,
 }
 
@@ -132,7 +134,7 @@ pub async fn issue_code(
     )
     .await?;
     Ok(IssuedCode {
-        code: code.display,
+        code: code.display.into(),
         expires_at,
     })
 }
@@ -150,6 +152,11 @@ pub enum Refusal {
     CodeLocked,
     /// Too many wrong tries from this account: try again after this long.
     TooManyTries(Duration),
+    /// The code was entered on a care page the account does not administer: only a beheerder
+    /// links a page.
+    NotBeheerder,
+    /// The code was entered on a care page that is linked already.
+    PageLinked,
 }
 
 impl Refusal {
@@ -162,6 +169,8 @@ impl Refusal {
             Refusal::Replaced => "activation-refused-replaced",
             Refusal::CodeLocked => "activation-refused-code-locked",
             Refusal::TooManyTries(_) => "activation-refused-too-many",
+            Refusal::NotBeheerder => "activation-refused-not-beheerder",
+            Refusal::PageLinked => "activation-refused-page-linked",
         }
     }
 }
@@ -187,10 +196,18 @@ struct CodeRow {
 pub async fn check(
     tx: &mut TenantTx,
     account: AccountId,
+    page: Option<CarePageId>,
     raw_code: &str,
     birth_date: Date,
     now: OffsetDateTime,
 ) -> Result<Result<Match, Refusal>, sqlx::Error> {
+    // A code entered on a care page links that page, so only its beheerder may; this costs no
+    // try, as it says nothing about the code.
+    if let Some(page) = page {
+        if let Err(refusal) = linkable(tx, page, account).await? {
+            return Ok(Err(refusal));
+        }
+    }
     let subject = account.0.to_string();
     // Every try is counted before the code is looked at, with the counter's row locked until
     // `tx` ends: parallel tries get the limit and no more. A try whose code and birth date
@@ -250,6 +267,20 @@ pub async fn check(
     }))
 }
 
+/// Whether a code entered on `page` may link it: the account administers the page and the
+/// page is not linked yet.
+async fn linkable(
+    tx: &mut TenantTx,
+    page: CarePageId,
+    account: AccountId,
+) -> Result<Result<CarePageId, Refusal>, sqlx::Error> {
+    Ok(match care_page::access(tx, page, account).await? {
+        Some((found, Role::Beheerder)) if found.client_record_id.is_none() => Ok(found.id),
+        Some((_, Role::Beheerder)) => Err(Refusal::PageLinked),
+        _ => Err(Refusal::NotBeheerder),
+    })
+}
+
 /// Uses the code up ("Ik ga akkoord") and links a care page to the client record: `page` when
 /// given (a page of this tenant the account administers), otherwise a new page for the client
 /// (`for_whom`: the account holder's own, or someone else's) with the account as beheerder.
@@ -270,11 +301,14 @@ pub async fn activate(
     )
     .execute(tx.conn())
     .await?;
+    // `check` refused a page that may not be linked, in this same transaction; a page that
+    // became unlinkable since is an error, never a reason to make a new page instead.
     let target = match page {
-        Some(id) => match care_page::access(tx, id, account).await? {
-            Some((found, Role::Beheerder)) if found.client_record_id.is_none() => Some(found.id),
-            _ => None,
-        },
+        Some(id) => Some(
+            linkable(tx, id, account)
+                .await?
+                .map_err(|_| ActivateError::PageNotLinkable)?,
+        ),
         None => None,
     };
     // A page deleted while linked to this client comes back with its members (CP-7's promise).

@@ -58,7 +58,7 @@ async fn client_with_code(
     })
     .await
     .unwrap();
-    (record.id.0, issued.code)
+    (record.id.0, issued.code.to_string())
 }
 
 async fn linked_pages(platform: &TestPlatform, tenant: &Tenant) -> Vec<(Uuid, Option<Uuid>)> {
@@ -100,6 +100,19 @@ async fn enter(visitor: &mut Visitor, code: &str, birth_date: &str, page: Option
                 ("zorgpagina", &page_field),
             ],
         )
+        .await
+}
+
+/// Presses "Ik ga akkoord" with code and birth date (on `page`, when entered on a page).
+async fn agree(visitor: &mut Visitor, code: &str, birth_date: &str, page: Option<Uuid>) -> Page {
+    let page_field = page.map(|p| p.to_string()).unwrap_or_default();
+    let fields = [
+        ("code", code),
+        ("birth_date", birth_date),
+        ("zorgpagina", page_field.as_str()),
+    ];
+    visitor
+        .post("/zorgpagina/activatiecode/akkoord", &fields)
         .await
 }
 
@@ -397,16 +410,7 @@ async fn an_unlinked_care_page_is_linked_in_place() {
     );
     let confirm = enter(&mut person, &code, "09-09-1939", Some(page)).await;
     assert!(confirm.shows("Ik ga akkoord"), "{}", confirm.body);
-    let agreed = person
-        .post(
-            "/zorgpagina/activatiecode/akkoord",
-            &[
-                ("code", &code),
-                ("birth_date", "09-09-1939"),
-                ("zorgpagina", &page.to_string()),
-            ],
-        )
-        .await;
+    let agreed = agree(&mut person, &code, "09-09-1939", Some(page)).await;
     assert_eq!(
         agreed.location(),
         Some(format!("/zorgpagina/{page}?melding=gekoppeld").as_str())
@@ -653,5 +657,66 @@ async fn an_admin_corrects_a_client_record_and_the_code_follows_the_correction()
     .await
     .unwrap();
     assert_eq!(untouched, "Bram Bakker");
+    platform.finish().await;
+}
+
+/// On an unlinked page only its beheerders see the ways to link it; a member without
+/// beheerrechten who enters a code on the page is refused with a message, costs the code
+/// nothing and gets no new page. A beheerder's code from the page's context links that page;
+/// on a page that is linked already the code is refused.
+#[tokio::test]
+async fn only_a_beheerder_links_a_page_from_its_context() {
+    use common::care::page::Role;
+    use zorgportaal_tests::accounts::account_id;
+    use zorgportaal_tests::care_pages::{add_member, create_page};
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Alleen Beheer", "#1d4f91")
+        .await;
+    let (_, code) = client_with_code(&platform, &tenant, "AB-1", "03-03-1933").await;
+    let (mut beheerder, _) = signed_in(&platform, &tenant, "beheerder").await;
+    let page = create_page(&mut beheerder, "iemand-anders", "Bram", "03-03-1933").await;
+    let (mut member, member_email) = signed_in(&platform, &tenant, "lid").await;
+    let member_id = account_id(&platform, &member_email).await;
+    add_member(&platform, &tenant, page, member_id, Role::Lid).await;
+
+    let home = member.get(&format!("/zorgpagina/{page}")).await;
+    assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    assert!(
+        !home.body.contains("/zorgpagina/activatiecode"),
+        "{}",
+        home.body
+    );
+    assert!(!home.body.contains("/brief-aanvragen"), "{}", home.body);
+    let home = beheerder.get(&format!("/zorgpagina/{page}")).await;
+    assert!(
+        home.body
+            .contains(&format!("/zorgpagina/activatiecode?zorgpagina={page}")),
+        "{}",
+        home.body
+    );
+
+    const NOT_BEHEERDER: &str = "Alleen een beheerder van deze zorgpagina kan haar koppelen.";
+    let refusal = enter(&mut member, &code, "03-03-1933", Some(page)).await;
+    refused(&refusal, NOT_BEHEERDER, "member checks a code on the page");
+    let agreed = agree(&mut member, &code, "03-03-1933", Some(page)).await;
+    refused(&agreed, NOT_BEHEERDER, "member agrees on the page");
+    assert_eq!(linked_pages(&platform, &tenant).await, vec![(page, None)]);
+    assert_eq!(used_codes(&platform, &tenant).await, 0);
+
+    // The beheerder links the page in place; the same page cannot take a second code.
+    let confirm = enter(&mut beheerder, &code, "03-03-1933", Some(page)).await;
+    assert!(confirm.shows("Ik ga akkoord"), "{}", confirm.body);
+    let agreed = agree(&mut beheerder, &code, "03-03-1933", Some(page)).await;
+    assert_eq!(
+        agreed.location(),
+        Some(format!("/zorgpagina/{page}?melding=gekoppeld").as_str())
+    );
+    let (_, second) = client_with_code(&platform, &tenant, "AB-2", "04-04-1944").await;
+    let refusal = enter(&mut beheerder, &second, "04-04-1944", Some(page)).await;
+    refused(&refusal, "Deze zorgpagina is al gekoppeld", "a linked page");
+    assert_eq!(linked_pages(&platform, &tenant).await.len(), 1);
+    assert_eq!(used_codes(&platform, &tenant).await, 1);
     platform.finish().await;
 }

@@ -151,11 +151,11 @@ async fn with_checked_code<T>(
             return activation_page(pages, status, form, &errors, None).map(Err);
         }
     };
-    let account = me.account.id;
+    let (account, page) = (me.account.id, form.page());
     let outcome = in_tenant(
         &state.db,
         &pages.tenant().slug,
-        async |tx| match activation::check(tx, account, &form.code, birth_date, now).await? {
+        async |tx| match activation::check(tx, account, page, &form.code, birth_date, now).await? {
             Ok(matched) => then(tx, matched).await.map(Ok),
             Err(refusal) => Ok(Err(refusal)),
         },
