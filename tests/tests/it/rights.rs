@@ -12,7 +12,7 @@ use common::organisation::admins;
 use reqwest::StatusCode;
 use uuid::Uuid;
 use web::access::care_page::Need;
-use web::http::route_table::RouteInfo;
+use web::access::route_table::RouteInfo;
 use zorgportaal_tests::accounts::{account_id, sign_in_on, signed_in};
 use zorgportaal_tests::care_pages::{add_member, create_page};
 use zorgportaal_tests::{Page, TestPlatform, Visitor};

@@ -15,12 +15,17 @@ pub enum SecurityEvent {
     WrongCode,
     CodeLocked,
     CodeThrottled,
+    /// Too many wrong codes in a day: the account is held until a password reset.
+    CodeLockout,
     PasswordChanged,
     PasswordReset,
     SignedOutEverywhere,
     PhoneVerified,
     PhoneRemoved,
     AccountDeleted,
+    /// A signed-in person's request refused with 403 or 404 (the route, method and tenant are
+    /// in the detail).
+    AccessRefused,
 }
 
 impl SecurityEvent {
@@ -32,12 +37,14 @@ impl SecurityEvent {
             SecurityEvent::WrongCode => "wrong_code",
             SecurityEvent::CodeLocked => "code_locked",
             SecurityEvent::CodeThrottled => "code_throttled",
+            SecurityEvent::CodeLockout => "code_lockout",
             SecurityEvent::PasswordChanged => "password_changed",
             SecurityEvent::PasswordReset => "password_reset",
             SecurityEvent::SignedOutEverywhere => "signed_out_everywhere",
             SecurityEvent::PhoneVerified => "phone_verified",
             SecurityEvent::PhoneRemoved => "phone_removed",
             SecurityEvent::AccountDeleted => "account_deleted",
+            SecurityEvent::AccessRefused => "access_refused",
         }
     }
 }

@@ -5,7 +5,8 @@ use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::accounts::PersonName;
+use crate::accounts::{AccountId, PersonName};
+use crate::audit::trail;
 use crate::infra::tenancy::TenantTx;
 
 pub const ROLE_MAX: usize = 80;
@@ -75,6 +76,7 @@ pub async fn find(tx: &mut TenantTx, id: EmployeeId) -> Result<Option<Employee>,
 
 pub async fn create(
     tx: &mut TenantTx,
+    actor: AccountId,
     fields: &EmployeeFields,
     now: OffsetDateTime,
 ) -> Result<EmployeeId, sqlx::Error> {
@@ -88,37 +90,54 @@ pub async fn create(
     )
     .execute(tx.conn())
     .await?;
+    let detail =
+        serde_json::json!({ "employee": id.0, "name": fields.name.as_str(), "role": fields.role });
+    trail::record(tx, actor, "employee.created", detail, now).await?;
     Ok(id)
 }
 
 /// Whether the employee existed (and was changed).
 pub async fn update(
     tx: &mut TenantTx,
+    actor: AccountId,
     id: EmployeeId,
     fields: &EmployeeFields,
     now: OffsetDateTime,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query!(
-        "UPDATE employees SET name = $2, role = $3, updated_at = $4 WHERE id = $1",
+    let before = sqlx::query!(
+        r#"UPDATE employees e SET name = $2, role = $3, updated_at = $4
+             FROM (SELECT id, name, role FROM employees WHERE id = $1 FOR UPDATE) old
+            WHERE e.id = old.id
+           RETURNING old.name AS "name!", old.role AS "role!""#,
         id as EmployeeId,
         fields.name.as_str(),
         fields.role,
         now,
     )
-    .execute(tx.conn())
+    .fetch_optional(tx.conn())
     .await?;
-    Ok(done.rows_affected() == 1)
+    let Some(before) = before else {
+        return Ok(false);
+    };
+    let detail = serde_json::json!({
+        "employee": id.0,
+        "before": { "name": before.name, "role": before.role },
+        "after": { "name": fields.name.as_str(), "role": fields.role },
+    });
+    trail::record(tx, actor, "employee.changed", detail, now).await?;
+    Ok(true)
 }
 
 /// Points the employee at a new photo (or none); returns the photo it replaced. `None` when the
 /// employee does not exist.
 pub async fn set_photo(
     tx: &mut TenantTx,
+    actor: AccountId,
     id: EmployeeId,
     key: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
-    sqlx::query_scalar!(
+    let old = sqlx::query_scalar!(
         r#"UPDATE employees e SET photo_key = $2, updated_at = $3
              FROM (SELECT id, photo_key FROM employees WHERE id = $1 FOR UPDATE) old
             WHERE e.id = old.id
@@ -128,20 +147,44 @@ pub async fn set_photo(
         now,
     )
     .fetch_optional(tx.conn())
-    .await
+    .await?;
+    if old.is_some() {
+        let action = if key.is_some() {
+            "employee.photo_set"
+        } else {
+            "employee.photo_removed"
+        };
+        trail::record(
+            tx,
+            actor,
+            action,
+            serde_json::json!({ "employee": id.0 }),
+            now,
+        )
+        .await?;
+    }
+    Ok(old)
 }
 
 /// Removes the employee; returns their photo key, or `None` when there was no such employee.
 pub async fn delete(
     tx: &mut TenantTx,
+    actor: AccountId,
     id: EmployeeId,
+    now: OffsetDateTime,
 ) -> Result<Option<Option<String>>, sqlx::Error> {
-    sqlx::query_scalar!(
-        "DELETE FROM employees WHERE id = $1 RETURNING photo_key",
+    let gone = sqlx::query!(
+        "DELETE FROM employees WHERE id = $1 RETURNING name, photo_key",
         id as EmployeeId,
     )
     .fetch_optional(tx.conn())
-    .await
+    .await?;
+    let Some(gone) = gone else {
+        return Ok(None);
+    };
+    let detail = serde_json::json!({ "employee": id.0, "name": gone.name });
+    trail::record(tx, actor, "employee.deleted", detail, now).await?;
+    Ok(Some(gone.photo_key))
 }
 
 #[cfg(test)]

@@ -76,7 +76,7 @@ pub async fn invite_by_mail(
 ) -> Result<(), sqlx::Error> {
     let token = invite(&mut *conn, tenant.id, email, now).await?;
     let message = Message::TenantAdminInvitation {
-        link: format!("{portal_url}/beheerder-worden?token={}", token.value),
+        link: format!("{portal_url}/beheerder-worden?token={}", token.value).into(),
     };
     let to = Recipient::Email {
         address: email.as_str().to_owned(),

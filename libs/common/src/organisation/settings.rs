@@ -6,6 +6,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
+use crate::accounts::AccountId;
+use crate::audit::trail;
 use crate::infra::tenancy::TenantTx;
 
 /// The measurement types the dossier can show (DOS-5).
@@ -129,13 +131,24 @@ pub async fn settings(tx: &mut TenantTx) -> Result<TenantSettings, sqlx::Error> 
         .unwrap_or_default())
 }
 
-/// Stores the organisation's settings.
+/// Stores the organisation's settings; the audit trail keeps what they were and became.
 pub async fn save_settings(
     tx: &mut TenantTx,
+    actor: AccountId,
     settings: &TenantSettings,
     now: OffsetDateTime,
 ) -> Result<(), sqlx::Error> {
-    let value = serde_json::to_value(settings).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    let encode = |e: serde_json::Error| sqlx::Error::Encode(Box::new(e));
+    let before = serde_json::to_value(self::settings(tx).await?).map_err(encode)?;
+    let value = serde_json::to_value(settings).map_err(encode)?;
+    trail::record(
+        tx,
+        actor,
+        "settings.changed",
+        serde_json::json!({ "before": before, "after": &value }),
+        now,
+    )
+    .await?;
     sqlx::query!(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",

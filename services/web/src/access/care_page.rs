@@ -8,10 +8,10 @@ use common::infra::tenancy::in_tenant;
 use poem::{FromRequest, Request, RequestBody};
 use uuid::Uuid;
 
+use crate::access::route_table::Door;
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
 use crate::http::portal::Portal;
-use crate::http::route_table::Door;
 use crate::http::state::AppState;
 
 /// What a care-page route needs of the member. The rights of the personal network (NET-2)
@@ -46,6 +46,8 @@ pub struct CarePageAccess {
 impl Door for Need {
     async fn open(self, req: &mut Request) -> poem::Result<()> {
         let me = SignedIn::from_request_without_body(req).await?;
+        // Known before the verdict, so a refusal is logged with the account.
+        req.set_data(me.clone());
         let portal = Portal::from_request_without_body(req).await?;
         let id = req
             .raw_path_param("id")
@@ -65,7 +67,6 @@ impl Door for Need {
             return Err(AppError::Forbidden.into());
         }
         req.set_data(me.viewer());
-        req.set_data(me.clone());
         req.set_data(CarePageAccess {
             portal,
             me,

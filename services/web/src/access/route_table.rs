@@ -6,13 +6,22 @@
 //! The table runs the door before the handler, as middleware around the endpoint: a handler
 //! cannot forget it. What the door found (the signed-in admin, the care page and the member's
 //! role) goes into the request's data, where the handler's extractor picks it up without a
-//! second lookup.
+//! second lookup. A signed-in person's request that the door or the handler refuses (403, or
+//! 404: another tenant's or another person's object) goes to the security log with its route,
+//! account and tenant, here too, so no handler has to remember it.
 
 use std::future::Future;
 use std::sync::Arc;
 
+use common::accounts::security_log::{self, SecurityEvent};
+use common::accounts::AccountId;
 use poem::endpoint::BoxEndpoint;
+use poem::http::StatusCode;
 use poem::{get, post, Endpoint, EndpointExt, IntoResponse, Request, Route, RouteMethod};
+
+use super::session::{client_ip, SignedIn};
+use crate::http::portal::RequestContext;
+use crate::http::state::AppState;
 
 /// A door: checks the request and leaves what it found in the request's data.
 pub trait Door: Copy + Send + Sync + std::fmt::Debug + 'static {
@@ -42,13 +51,75 @@ pub fn route<D: Door>(path: &'static str) -> TableRoute<D> {
     }
 }
 
-fn guarded<D: Door>(door: D, endpoint: impl Endpoint + 'static) -> Guarded<D> {
+/// Who asked for a table route, kept while the handler consumes the request, for the security
+/// log should the answer be a refusal.
+struct Asker {
+    state: AppState,
+    account: AccountId,
+    tenant: Option<String>,
+    ip: String,
+}
+
+impl Asker {
+    /// The signed-in person the door found (or was looking at when it refused).
+    fn of(req: &Request) -> Option<Self> {
+        let state = req.data::<AppState>()?.clone();
+        let account = req.data::<SignedIn>()?.account.id;
+        let tenant = req
+            .data::<RequestContext>()
+            .and_then(|ctx| ctx.tenant.as_ref())
+            .map(|t| t.slug.as_str().to_owned());
+        let ip = client_ip(req, &state);
+        Some(Self {
+            state,
+            account,
+            tenant,
+            ip,
+        })
+    }
+
+    async fn refused(self, method: &str, route: &str, status: StatusCode) {
+        let detail = serde_json::json!({
+            "method": method,
+            "route": route,
+            "status": status.as_u16(),
+            "tenant": self.tenant,
+        });
+        let now = self.state.clock.now();
+        let event = SecurityEvent::AccessRefused;
+        let db = &self.state.db;
+        if let Err(error) =
+            security_log::record(db, Some(self.account), event, &self.ip, detail, now).await
+        {
+            // The refusal stands; only its record is lost, which the log says.
+            tracing::error!(%error, route, "could not record a refused request");
+        }
+    }
+}
+
+fn guarded<D: Door>(
+    path: &'static str,
+    method: &'static str,
+    door: D,
+    endpoint: impl Endpoint + 'static,
+) -> Guarded<D> {
     let endpoint = Arc::new(endpoint);
     let behind_door = poem::endpoint::make(move |mut req: Request| {
         let endpoint = Arc::clone(&endpoint);
         async move {
-            door.open(&mut req).await?;
-            Ok::<_, poem::Error>(endpoint.call(req).await?.into_response())
+            let opened = door.open(&mut req).await;
+            let asker = Asker::of(&req);
+            let answer = match opened {
+                Ok(()) => endpoint.call(req).await.map(IntoResponse::into_response),
+                Err(refused) => Err(refused),
+            };
+            if let (Err(error), Some(asker)) = (&answer, asker) {
+                let status = error.status();
+                if status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND {
+                    asker.refused(method, path, status).await;
+                }
+            }
+            answer
         }
     });
     Guarded {
@@ -59,12 +130,12 @@ fn guarded<D: Door>(door: D, endpoint: impl Endpoint + 'static) -> Guarded<D> {
 
 impl<D: Door> TableRoute<D> {
     pub fn get(mut self, door: D, endpoint: impl Endpoint + 'static) -> Self {
-        self.get = Some(guarded(door, endpoint));
+        self.get = Some(guarded(self.path, "GET", door, endpoint));
         self
     }
 
     pub fn post(mut self, door: D, endpoint: impl Endpoint + 'static) -> Self {
-        self.post = Some(guarded(door, endpoint));
+        self.post = Some(guarded(self.path, "POST", door, endpoint));
         self
     }
 }

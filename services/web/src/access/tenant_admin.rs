@@ -5,10 +5,10 @@ use std::sync::Arc;
 use common::infra::tenancy::Tenant;
 use poem::{FromRequest, Request, RequestBody};
 
+use crate::access::route_table::Door;
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
 use crate::http::portal::RequestContext;
-use crate::http::route_table::Door;
 
 /// A signed-in person who holds the tenant-admin role for the portal of this request, as
 /// [`AdminDoor`] let them in. Signed out → the sign-in page; signed in without the role for
@@ -26,6 +26,8 @@ pub struct AdminDoor;
 impl Door for AdminDoor {
     async fn open(self, req: &mut Request) -> poem::Result<()> {
         let me = SignedIn::from_request_without_body(req).await?;
+        // Known before the verdict, so a refusal is logged with the account.
+        req.set_data(me.clone());
         let mut ctx = req
             .data::<RequestContext>()
             .cloned()
@@ -38,7 +40,6 @@ impl Door for AdminDoor {
         ctx.language = me.account.language;
         req.set_data(ctx);
         req.set_data(me.viewer());
-        req.set_data(me.clone());
         req.set_data(TenantAdmin { me, tenant });
         Ok(())
     }

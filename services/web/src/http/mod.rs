@@ -10,7 +10,6 @@ pub mod forms;
 pub mod middleware;
 pub mod pages;
 pub mod portal;
-pub mod route_table;
 pub mod state;
 pub mod templates;
 pub mod uploads;

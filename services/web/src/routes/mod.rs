@@ -7,8 +7,8 @@ pub mod tenant_admin;
 
 use poem::{get, post, Endpoint, EndpointExt, Route};
 
+use crate::access::route_table;
 use crate::http::middleware::{request_context, security_headers};
-use crate::http::route_table;
 use crate::http::state::AppState;
 
 pub fn portal() -> Route {

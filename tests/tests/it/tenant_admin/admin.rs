@@ -478,6 +478,19 @@ async fn admins_invite_more_admins_and_the_last_admin_stays() {
     let token = page.hidden("token").expect("token in the form");
     let accepted = second.post("/beheerder-worden", &[("token", &token)]).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    let granted: Vec<serde_json::Value> = sqlx::query_scalar(&format!(
+        "SELECT detail FROM \"{}\".audit_events WHERE action = 'tenant_admin.granted'",
+        tenant.slug.schema_name()
+    ))
+    .fetch_all(&platform.db)
+    .await
+    .unwrap();
+    assert_eq!(
+        granted.len(),
+        1,
+        "accepting the invitation is in the audit trail"
+    );
+    assert_eq!(granted[0]["via"], "invitation");
     let list = second.get("/beheer/beheerders").await;
     assert!(
         list.shows("Anna Eerste") && list.shows("Bram Tweede"),

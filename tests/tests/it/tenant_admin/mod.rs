@@ -2,4 +2,5 @@
 //! enter, branding, the support inbox, settings, administrators and employees.
 
 mod admin;
+mod audit;
 mod employees;

@@ -1,9 +1,10 @@
 //! The organisation's branding (TEN-3): its name, colours, support contacts and welcome text,
 //! a preview of the colours as they are typed, and the logo (upload and removal).
 
-use common::infra::db::in_transaction;
+use common::audit::trail;
 use common::infra::outbox::{self, Event, Job};
 use common::infra::storage::{ObjectKey, ObjectKind};
+use common::infra::tenancy::in_tenant;
 use common::infra::tenancy::{Color, Tenant};
 use common::organisation::branding::{
     self, BrandingForm, BrandingUpdate, Contrast, LogoProblem, LOGO_MAX_BYTES,
@@ -144,7 +145,33 @@ pub async fn save_branding(
             return branding_page(&pages, status, &fields, &field_errors(problems));
         }
     };
-    branding::update_branding(&state.db, admin.tenant.id, &update).await?;
+    let now = state.clock.now();
+    let before = &admin.tenant;
+    let detail = serde_json::json!({
+        "before": {
+            "display_name": before.display_name,
+            "primary_color": before.branding.primary_color,
+            "accent_color": before.branding.accent_color,
+            "support_phone": before.branding.support_phone,
+            "support_email": before.branding.support_email,
+            "support_url": before.branding.support_url,
+            "welcome_text": before.branding.welcome_text,
+        },
+        "after": {
+            "display_name": update.display_name,
+            "primary_color": update.primary_color.as_str(),
+            "accent_color": update.accent_color.as_str(),
+            "support_phone": update.support_phone,
+            "support_email": update.support_email.as_ref().map(|e| e.as_str()),
+            "support_url": update.support_url,
+            "welcome_text": update.welcome_text,
+        },
+    });
+    in_tenant(&state.db, &admin.tenant.slug, async |tx| {
+        branding::update_branding(tx.conn(), admin.tenant.id, &update).await?;
+        trail::record(tx, admin.me.account.id, "branding.changed", detail, now).await
+    })
+    .await?;
     // The change notifies every process; this one reloads now so the next page shows it.
     state.tenants.reload().await?;
     Ok(Redirect::see_other("/beheer/huisstijl?melding=huisstijl").into_response())
@@ -228,13 +255,18 @@ async fn replace_logo(
 ) -> Result<(), AppError> {
     let now = state.clock.now();
     let tenant = &admin.tenant;
-    in_transaction(&state.db, async |conn| {
-        let old = branding::set_logo(conn, tenant.id, key).await?;
+    in_tenant(&state.db, &tenant.slug, async |tx| {
+        let old = branding::set_logo(tx.conn(), tenant.id, key).await?;
         if let Some(old) = old.filter(|k| ObjectKey::existing(&tenant.slug, k).is_some()) {
             let job = Job::DeleteObjects { keys: vec![old] };
-            outbox::write(conn, &Event::job(Some(tenant.slug.clone()), now, job)).await?;
+            outbox::write(tx.conn(), &Event::job(Some(tenant.slug.clone()), now, job)).await?;
         }
-        Ok::<_, sqlx::Error>(())
+        let action = if key.is_some() {
+            "branding.logo_set"
+        } else {
+            "branding.logo_removed"
+        };
+        trail::record(tx, admin.me.account.id, action, serde_json::json!({}), now).await
     })
     .await?;
     state.tenants.reload().await?;

@@ -119,7 +119,7 @@ pub async fn add(
     };
     let now = state.clock.now();
     let id = in_tenant(&state.db, &admin.tenant.slug, async |tx| {
-        employees::create(tx, &fields, now).await
+        employees::create(tx, admin.me.account.id, &fields, now).await
     })
     .await?;
     Ok(Redirect::see_other(format!("/beheer/medewerkers/{id}?melding=toegevoegd")).into_response())
@@ -196,7 +196,7 @@ pub async fn save(
     };
     let now = state.clock.now();
     in_tenant(&state.db, &admin.tenant.slug, async |tx| {
-        employees::update(tx, EmployeeId(id), &fields, now).await
+        employees::update(tx, admin.me.account.id, EmployeeId(id), &fields, now).await
     })
     .await?;
     Ok(Redirect::see_other(format!("/beheer/medewerkers/{id}?melding=opgeslagen")).into_response())
@@ -253,7 +253,9 @@ async fn replace_photo(
 ) -> Result<bool, AppError> {
     let now = state.clock.now();
     in_tenant(&state.db, &admin.tenant.slug, async |tx| {
-        let Some(old) = employees::set_photo(tx, EmployeeId(id), key, now).await? else {
+        let Some(old) =
+            employees::set_photo(tx, admin.me.account.id, EmployeeId(id), key, now).await?
+        else {
             return Ok(false);
         };
         remove_later(tx, admin, old, now).await?;
@@ -308,7 +310,7 @@ pub async fn delete(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     in_tenant(&state.db, &admin.tenant.slug, async |tx| {
-        let old = employees::delete(tx, EmployeeId(id))
+        let old = employees::delete(tx, admin.me.account.id, EmployeeId(id), now)
             .await?
             .ok_or(AppError::NotFound)?;
         remove_later(tx, &admin, old, now).await

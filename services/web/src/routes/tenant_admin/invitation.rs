@@ -2,7 +2,8 @@
 //! These pages live outside `/beheer` and its door, since the person is no admin yet: they
 //! need only a signed-in account, with the invited address.
 
-use common::infra::db::in_transaction;
+use common::audit::trail;
+use common::infra::tenancy::in_tenant;
 use common::organisation::invitations::{self, InvitationError};
 use minijinja::context;
 use poem::http::StatusCode;
@@ -81,10 +82,23 @@ pub async fn accept_invitation(
     let pages = pages.viewer(me.viewer());
     let tenant = pages.tenant().id;
     let now = state.clock.now();
-    let verdict = in_transaction(&state.db, async |conn| {
+    let verdict = in_tenant(&state.db, &pages.tenant().slug, async |tx| {
         let account = &me.account;
-        invitations::accept_invitation(conn, tenant, &form.token, account.id, &account.email, now)
-            .await
+        let token = &form.token;
+        let verdict = invitations::accept_invitation(
+            tx.conn(),
+            tenant,
+            token,
+            account.id,
+            &account.email,
+            now,
+        )
+        .await?;
+        if verdict.is_ok() {
+            let detail = serde_json::json!({ "account": account.id.0, "via": "invitation" });
+            trail::record(tx, account.id, "tenant_admin.granted", detail, now).await?;
+        }
+        Ok::<_, sqlx::Error>(verdict)
     })
     .await?;
     match verdict {

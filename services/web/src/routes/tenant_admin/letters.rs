@@ -64,7 +64,7 @@ async fn letters_for(
             client_name: record.name,
             client_number: record.client_number,
             address_lines: record.address_lines,
-            code: issued.code,
+            code: issued.code.to_string(),
             valid_until: date_text(last_valid_moment(issued.expires_at)),
         });
     }

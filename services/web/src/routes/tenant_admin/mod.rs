@@ -23,9 +23,9 @@ pub mod settings;
 
 use serde::Deserialize;
 
+use crate::access::route_table::{self, route, TableRoute};
 use crate::access::tenant_admin::AdminDoor;
 use crate::http::forms::FieldErrors;
-use crate::http::route_table::{self, route, TableRoute};
 
 /// Every admin page. Paths start with `/beheer`; `:id` stands for a question, client or
 /// employee id.

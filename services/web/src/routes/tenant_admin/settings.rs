@@ -116,7 +116,7 @@ pub async fn save_settings(
     };
     let now = state.clock.now();
     in_tenant(&state.db, &admin.tenant.slug, async |tx| {
-        settings::save_settings(tx, &parsed, now).await
+        settings::save_settings(tx, admin.me.account.id, &parsed, now).await
     })
     .await?;
     Ok(Redirect::see_other("/beheer/instellingen?melding=instellingen").into_response())

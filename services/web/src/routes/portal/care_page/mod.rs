@@ -23,11 +23,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::access::care_page::{CarePageAccess, Need};
+use crate::access::route_table::{self, route, TableRoute};
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
 use crate::http::pages::PageRenderer;
 use crate::http::portal::Portal;
-use crate::http::route_table::{self, route, TableRoute};
 use crate::http::state::AppState;
 
 /// Every route of a care page, with what each method needs of the member.
@@ -71,24 +71,6 @@ pub struct SwitcherItem {
     other_portal: Option<String>,
 }
 
-/// The port of the portal's own address (`http://host:8080` → `:8080`), so links to another
-/// tenant's portal keep the same scheme and port.
-fn port_suffix(base_url: &str) -> &str {
-    let authority = base_url
-        .split_once("://")
-        .map_or(base_url, |(_, rest)| rest);
-    match authority.rsplit_once(':') {
-        Some((_, port)) if !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => {
-            &authority[authority.len() - port.len() - 1..]
-        }
-        _ => "",
-    }
-}
-
-fn scheme(base_url: &str) -> &str {
-    base_url.split_once("://").map_or("https", |(s, _)| s)
-}
-
 /// Every care page of the account across tenants, own page first; `current` is marked.
 pub async fn switcher(
     state: &AppState,
@@ -110,11 +92,7 @@ pub async fn switcher(
             let Some(host) = other.as_ref().and_then(|t| t.hosts.first()) else {
                 continue;
             };
-            format!(
-                "{}://{host}{}{path}",
-                scheme(&portal.ctx.base_url),
-                port_suffix(&portal.ctx.base_url)
-            )
+            format!("{}{path}", state.portal_origin(host))
         };
         items.push(SwitcherItem {
             initials: care_page::initials(&entry.display_name),
@@ -209,13 +187,6 @@ pub struct NoticeQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn links_to_other_portals_keep_scheme_and_port() {
-        assert_eq!(port_suffix("http://a.localhost:8080"), ":8080");
-        assert_eq!(port_suffix("https://a.example.nl"), "");
-        assert_eq!(scheme("http://a.localhost:8080"), "http");
-    }
 
     #[test]
     fn the_phone_bar_holds_four_sections_and_the_rest_go_under_more() {
