@@ -195,6 +195,10 @@ pub async fn signed_in_as(
         page.body
     );
     assert_eq!(page.location(), Some("/overzicht"));
+    // As a browser follows the redirect: the overview's forms carry the form token that
+    // signing in renewed.
+    let overview = visitor.get("/overzicht").await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
     visitor
 }
 
@@ -240,4 +244,32 @@ pub async fn sign_in_on(platform: &TestPlatform, tenant: &Tenant, email: &str) -
     let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
     assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
     visitor
+}
+
+/// Asks for a new password on "Wachtwoord vergeten?", opens the mailed link and sets
+/// `new_password`; expects it to be taken.
+pub async fn reset_password(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    visitor: &mut Visitor,
+    email: &str,
+    new_password: &str,
+) {
+    visitor.get("/wachtwoord-vergeten").await;
+    visitor
+        .post("/wachtwoord-vergeten", &[("email", email)])
+        .await;
+    let subject = format!("Nieuw wachtwoord kiezen voor {}", tenant.display_name);
+    let mail = mail_with_subject(platform, email, &subject).await;
+    let form = visitor
+        .get(&link_in(&mail, "/wachtwoord-herstellen?token="))
+        .await;
+    let token = form.hidden("token").expect("token field on the reset page");
+    let fields = [
+        ("token", token.as_str()),
+        ("password", new_password),
+        ("password_confirmation", new_password),
+    ];
+    let done = visitor.post("/wachtwoord-herstellen", &fields).await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
 }

@@ -12,7 +12,8 @@
 //! something holds. People and their channels: [`visitor`] (a person without a browser),
 //! [`browser`] (a real Chromium), [`accounts`] (signing up and in), [`care_pages`] (making pages, adding members), [`mail`] (the mail
 //! catcher), [`sms`] (the SMS/voice provider stand-in), [`letters`] (activation letters as
-//! PDF) and [`tally`] (e-mails matched to the events that sent them).
+//! PDF), [`tally`] (e-mails matched to the events that sent them) and [`statements`] (a
+//! relay that counts the queries a request runs).
 
 pub mod accounts;
 pub mod browser;
@@ -23,6 +24,7 @@ pub mod platform;
 pub mod processes;
 pub mod queues;
 pub mod sms;
+pub mod statements;
 pub mod tally;
 pub mod tenants;
 pub mod visitor;

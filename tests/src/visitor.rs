@@ -103,6 +103,12 @@ impl Visitor {
         }
     }
 
+    /// The same visitor (cookies and all) talking to another web process at `addr`.
+    pub fn through(mut self, addr: std::net::SocketAddr) -> Self {
+        self.base = format!("http://{addr}");
+        self
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()

@@ -60,7 +60,25 @@ impl Application {
         let assets = Arc::new(Assets::embedded());
         let views = Arc::new(Views::new(assets.clone()).context("loading templates")?);
         let key = ServerKey::new(config.web.secret_key_bytes());
+        let acceptor = TcpListener::bind(config.web.bind)
+            .into_acceptor()
+            .await
+            .with_context(|| format!("binding {} (WEB_BIND)", config.web.bind))?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .context("the listener has no socket address")?;
+        let public_port = match (config.web.public_port, config.web.https) {
+            (Some(port), _) => Some(port),
+            (None, true) => None,
+            (None, false) => Some(addr.port()),
+        };
         let state = AppState {
+            public_port_suffix: public_port
+                .filter(|&port| port != if config.web.https { 443 } else { 80 })
+                .map_or_else(String::new, |port| format!(":{port}"))
+                .into(),
             storage: ObjectStore::new(&config.s3),
             broker: Broker::new(config.amqp.url.clone(), "zorgportaal-web"),
             config: Arc::new(config),
@@ -72,15 +90,6 @@ impl Application {
             hasher,
             key,
         };
-        let acceptor = TcpListener::bind(state.config.web.bind)
-            .into_acceptor()
-            .await
-            .with_context(|| format!("binding {} (WEB_BIND)", state.config.web.bind))?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .context("the listener has no socket address")?;
         Ok(Self {
             acceptor,
             addr,

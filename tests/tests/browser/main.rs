@@ -483,3 +483,45 @@ async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
     browser.close().await;
     platform.finish().await;
 }
+
+/// Private pages stay private: after signing out, the browser's Back button brings back no
+/// care page and no name from it. Pages of a signed-in person are `no-store`, so the browser
+/// asks the server again, and the server sends it to the sign-in page.
+#[tokio::test]
+async fn after_signing_out_back_shows_no_care_page() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Terug", "#1d5c8f").await;
+    let base = portal_base(&platform, &tenant);
+    let email = platform.unique_email("terug");
+    confirmed_account(&platform, &tenant, "Truus Terug", &email).await;
+
+    let mut browser = Browser::start("back_after_sign_out").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in(&browser, &platform, &tenant, &email).await;
+    browser
+        .goto(&format!("{base}/zorgpagina/nieuw?voor=iemand-anders"))
+        .await;
+    browser
+        .fill("Naam van de cliënt", "Geertruida Geheim")
+        .await;
+    browser.fill("Geboortedatum", "01-02-1935").await;
+    browser.check("Ja, ik geef toestemming").await;
+    browser.click_button("Zorgpagina aanmaken").await;
+    let care_page = browser.current_url().await;
+    assert!(care_page.contains("/zorgpagina/"), "{care_page}");
+    assert!(browser.page_text().await.contains("Geertruida Geheim"));
+
+    browser.click_button("Uitloggen").await;
+    assert!(browser.current_url().await.contains("/inloggen"));
+    browser.webdriver().back().await.unwrap();
+    let text = browser.page_text().await;
+    browser.screenshot("back after signing out").await;
+    assert!(!text.contains("Geertruida Geheim"), "{text}");
+    assert!(
+        browser.current_url().await.contains("/inloggen"),
+        "the server sent the browser to sign in"
+    );
+    browser.close().await;
+    platform.finish().await;
+}

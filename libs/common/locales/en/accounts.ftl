@@ -66,6 +66,7 @@ signin-remember = Stay signed in
 signin-forgot = Forgot your password?
 signin-submit = Sign in
 signin-wrong = The e-mail address or the password is not right. Please try again.
+signin-held = Your account is blocked because a wrong sign-in code was entered too often today. Choose a new password with "Forgot your password?"; after that you can sign in again.
 signin-unconfirmed = Your e-mail address is not confirmed yet. Open the "Welcome to …" mail and click "Confirm e-mail address".
 signin-unconfirmed-resent = Your e-mail address is not confirmed yet. We sent you a new e-mail: click "Confirm e-mail address" in it.
 signin-notice-confirmed = Your e-mail address is confirmed. You can sign in now.

@@ -46,6 +46,12 @@ email-password-changed-subject = Your password for { $organisation } was changed
 email-password-changed-body = The password of your account with { $organisation } was changed. You were signed out on all other devices.
 email-password-changed-not-you = Did you not change your password? Then contact { $organisation } straight away.
 
+email-code-lockout-subject = Someone tried to sign in to your account with { $organisation }
+email-code-lockout-body = A wrong sign-in code was entered too often today when signing in to your account with { $organisation }. Whoever did this knew your password. Your account has therefore been blocked and you were signed out everywhere.
+email-code-lockout-action = Choose a new password to sign in again. Use a password you use nowhere else.
+email-code-lockout-button = Choose a new password
+email-code-lockout-was-you = Was it you? Then choose a new password as well; after that you sign in as always.
+
 # Confirm a new phone number (ACC-8)
 email-verify-phone-link-subject = Confirm your phone number for { $organisation }
 email-verify-phone-link-intro = You want to use the phone number { $phone } for your account with { $organisation }. Confirm that this number is yours.

@@ -66,6 +66,7 @@ signin-remember = Blijf ingelogd
 signin-forgot = Wachtwoord vergeten?
 signin-submit = Inloggen
 signin-wrong = Het e-mailadres of het wachtwoord klopt niet. Probeer het nog eens.
+signin-held = Je account is geblokkeerd, omdat vandaag te vaak een verkeerde inlogcode is ingevuld. Kies via "Wachtwoord vergeten?" een nieuw wachtwoord; daarna kun je weer inloggen.
 signin-unconfirmed = Je e-mailadres is nog niet bevestigd. Open de mail "Welkom bij …" en klik op "E-mailadres bevestigen".
 signin-unconfirmed-resent = Je e-mailadres is nog niet bevestigd. We hebben je een nieuwe e-mail gestuurd: klik daarin op "E-mailadres bevestigen".
 signin-notice-confirmed = Je e-mailadres is bevestigd. Je kunt nu inloggen.

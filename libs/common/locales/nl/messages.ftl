@@ -47,6 +47,12 @@ email-password-changed-subject = Je wachtwoord bij { $organisation } is gewijzig
 email-password-changed-body = Het wachtwoord van je account bij { $organisation } is gewijzigd. Op alle andere apparaten ben je uitgelogd.
 email-password-changed-not-you = Heb jij je wachtwoord niet gewijzigd? Neem dan meteen contact op met { $organisation }.
 
+email-code-lockout-subject = Iemand probeerde in te loggen op je account bij { $organisation }
+email-code-lockout-body = Bij het inloggen op je account bij { $organisation } is vandaag te vaak een verkeerde inlogcode ingevuld. Wie dat deed, kende je wachtwoord. Daarom is je account geblokkeerd en ben je overal uitgelogd.
+email-code-lockout-action = Kies een nieuw wachtwoord om weer in te loggen. Gebruik een wachtwoord dat je nergens anders gebruikt.
+email-code-lockout-button = Kies een nieuw wachtwoord
+email-code-lockout-was-you = Was jij dit zelf? Kies dan ook een nieuw wachtwoord; daarna log je weer in zoals altijd.
+
 # Nieuw telefoonnummer bevestigen (ACC-8)
 email-verify-phone-link-subject = Bevestig je telefoonnummer voor { $organisation }
 email-verify-phone-link-intro = Je wilt het telefoonnummer { $phone } gebruiken voor je account bij { $organisation }. Bevestig dat dit nummer van jou is.

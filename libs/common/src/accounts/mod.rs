@@ -6,6 +6,7 @@
 pub mod codes;
 pub mod housekeeping;
 pub mod links;
+pub mod lockout;
 pub mod password;
 pub mod phone;
 pub mod profile;

@@ -20,8 +20,10 @@ use crate::infra::i18n::Language;
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// …and in any case this long after sign-in.
 pub const ABSOLUTE_TIMEOUT: Duration = Duration::from_secs(12 * 3600);
-/// With "Blijf ingelogd": no idle time-out, ended after 30 days.
+/// With "Blijf ingelogd": ended after 30 days…
 pub const REMEMBERED_TIMEOUT: Duration = Duration::from_secs(30 * 24 * 3600);
+/// …or after a week without a request, so a forgotten device does not stay open for a month.
+pub const REMEMBERED_IDLE_TIMEOUT: Duration = Duration::from_secs(7 * 24 * 3600);
 /// Between password and code.
 pub const SECOND_FACTOR_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 /// `last_seen_at` is written at most this often, not on every request.
@@ -97,11 +99,28 @@ pub async fn start(
     Ok((token, id))
 }
 
+fn idle_timeout(remember: bool) -> Duration {
+    if remember {
+        REMEMBERED_IDLE_TIMEOUT
+    } else {
+        IDLE_TIMEOUT
+    }
+}
+
 fn is_alive(session: &Session, now: OffsetDateTime) -> bool {
-    let idle_ok = session.remember
-        || session.stage == Stage::SecondFactor
-        || now < session.last_seen_at + IDLE_TIMEOUT;
+    let idle_ok = session.stage == Stage::SecondFactor
+        || now < session.last_seen_at + idle_timeout(session.remember);
     now < session.expires_at && idle_ok
+}
+
+/// A live session as a request finds it: the session, its account, and whether that account
+/// holds the tenant-admin role of the portal the session belongs to. The role comes with the
+/// same statement, so a signed-in request costs one query before its own work.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub session: Session,
+    pub account: Account,
+    pub tenant_admin: bool,
 }
 
 /// The live session behind `token` with its account; notes that it was used.
@@ -109,7 +128,7 @@ pub async fn find(
     db: &sqlx::PgPool,
     token: &str,
     now: OffsetDateTime,
-) -> Result<Option<(Session, Account)>, sqlx::Error> {
+) -> Result<Option<Found>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT s.id, s.account_id AS "account_id: AccountId", s.stage AS "stage: Stage",
                   s.remember, s.tenant_slug, s.user_agent, s.ip, s.created_at, s.last_seen_at,
@@ -118,7 +137,11 @@ pub async fn find(
                   a.language AS "a_language: Language", a.email_confirmed_at AS a_email_confirmed_at,
                   a.phone AS a_phone, a.phone_kind AS "a_phone_kind: PhoneKind",
                   a.photo_key AS a_photo_key, a.home_tenant AS a_home_tenant,
-                  a.created_at AS a_created_at, a.password_changed_at AS a_password_changed_at
+                  a.created_at AS a_created_at, a.password_changed_at AS a_password_changed_at,
+                  EXISTS (SELECT 1 FROM platform.tenant_admins ta
+                            JOIN platform.tenants t ON t.id = ta.tenant_id
+                           WHERE t.slug = s.tenant_slug AND ta.account_id = s.account_id)
+                    AS "tenant_admin!"
              FROM platform.sessions s JOIN platform.accounts a ON a.id = s.account_id
             WHERE s.token_hash = $1"#,
         hash_token(token),
@@ -166,7 +189,11 @@ pub async fn find(
         .execute(db)
         .await?;
     }
-    Ok(Some((session, account)))
+    Ok(Some(Found {
+        session,
+        account,
+        tenant_admin: row.tenant_admin,
+    }))
 }
 
 /// Replaces the second-factor session behind `token` with an active one under a new token.
@@ -264,9 +291,13 @@ pub async fn sweep(db: impl PgExecutor<'_>, now: OffsetDateTime) -> Result<u64, 
     let done = sqlx::query!(
         "DELETE FROM platform.sessions
          WHERE expires_at <= $1
-            OR (NOT remember AND stage = 'active' AND last_seen_at <= $1 - make_interval(secs => $2))",
+            OR (stage = 'active' AND NOT remember
+                AND last_seen_at <= $1 - make_interval(secs => $2))
+            OR (stage = 'active' AND remember
+                AND last_seen_at <= $1 - make_interval(secs => $3))",
         now,
         IDLE_TIMEOUT.as_secs_f64(),
+        REMEMBERED_IDLE_TIMEOUT.as_secs_f64(),
     )
     .execute(db)
     .await?;

@@ -109,6 +109,9 @@ pub struct WebConfig {
     pub password_hashers: usize,
     /// Take the client address from the last `X-Forwarded-For` entry (behind a proxy).
     pub trust_forwarded_for: bool,
+    /// The port browsers reach the portals on, for links in e-mails and to other portals;
+    /// `None`: the scheme's own port with https, the bound port without.
+    pub public_port: Option<u16>,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +308,16 @@ impl Config {
                     std::thread::available_parallelism().map_or(2, |n| n.get()),
                 )?,
                 trust_forwarded_for: env.flag("WEB_TRUST_FORWARDED_FOR", false)?,
+                public_port: env
+                    .optional("WEB_PUBLIC_PORT")
+                    .map(|raw| {
+                        raw.parse().map_err(|e| ConfigError::Invalid {
+                            variable: "WEB_PUBLIC_PORT",
+                            value: raw.clone(),
+                            reason: format!("expected a port number: {e}"),
+                        })
+                    })
+                    .transpose()?,
             },
             worker: WorkerConfig {
                 relay_batch_size: env.parse("WORKER_RELAY_BATCH_SIZE", 500)?,

@@ -14,10 +14,57 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// A random token as sent to the browser or put in a link, and the hash that is stored.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Token {
     pub value: String,
     pub hash: Vec<u8>,
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Token")
+            .field("value", &"[redacted]")
+            .finish_non_exhaustive()
+    }
+}
+
+/// A value that must never reach a log (a password, a code, a link's or a session's token): it
+/// deserialises and serialises like a `String` and reads like a `&str`, but prints as
+/// `[redacted]` in `Debug`, so a logged request, extractor or queued message shows none of it.
+#[derive(Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl std::ops::Deref for Secret {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for Secret {
+    fn from(value: String) -> Self {
+        Self(value)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
+    }
+}
+
+impl From<Secret> for secrecy::SecretString {
+    fn from(value: Secret) -> Self {
+        value.0.into()
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
 }
 
 impl Token {

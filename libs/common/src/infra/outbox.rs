@@ -9,6 +9,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::infra::crypto::Secret;
 use crate::infra::i18n::Language;
 use crate::infra::telemetry;
 use crate::infra::tenancy::TenantSlug;
@@ -94,7 +95,7 @@ pub enum Message {
     /// Sent by an operator to check a tenant's delivery path and branding end to end.
     DeliveryTest { reference: String },
     /// ACC-2: "Welkom bij <portal>" with the single-use link to confirm the address.
-    ConfirmEmail { name: String, link: String },
+    ConfirmEmail { name: String, link: Secret },
     /// ACC-1: someone signed up with an address that has an account already. The screen said
     /// nothing; the owner learns it here, with ways to sign in or reset the password.
     AccountExists {
@@ -103,19 +104,22 @@ pub enum Message {
         reset_link: String,
     },
     /// ACC-4: the six-digit sign-in code (e-mail, SMS or a voice call).
-    SignInCode { name: String, code: String },
+    SignInCode { name: String, code: Secret },
     /// ACC-5: a link to choose a new password.
-    PasswordReset { name: String, link: String },
+    PasswordReset { name: String, link: Secret },
     /// ACC-5/ACC-7: the password was changed and every other session ended.
     PasswordChanged { name: String },
+    /// ACC-4: too many wrong codes in a day; the account is held until a new password is
+    /// chosen, and the owner learns that someone who knew the password tried.
+    CodeLockout { name: String, reset_link: String },
     /// ACC-8: confirm by e-mail that the new phone number is yours; the code follows.
     VerifyPhoneLink {
         name: String,
-        link: String,
+        link: Secret,
         phone: String,
     },
     /// ACC-8: the code that proves the phone number (SMS for mobile, voice for landline).
-    PhoneCode { code: String },
+    PhoneCode { code: Secret },
     /// ACC-9: a question from the help form, to the organisation's support address.
     /// The notifier sets the asker's address as Reply-To, so a reply goes straight to them.
     HelpQuestion {
@@ -131,7 +135,7 @@ pub enum Message {
     /// ACC-7: the account was deleted.
     AccountDeleted { name: String },
     /// TEN-2: the single-use link that makes the person a tenant admin of the organisation.
-    TenantAdminInvitation { link: String },
+    TenantAdminInvitation { link: Secret },
 }
 
 impl Message {
@@ -143,6 +147,7 @@ impl Message {
             Message::SignInCode { .. } => "sign_in_code",
             Message::PasswordReset { .. } => "password_reset",
             Message::PasswordChanged { .. } => "password_changed",
+            Message::CodeLockout { .. } => "code_lockout",
             Message::VerifyPhoneLink { .. } => "verify_phone_link",
             Message::PhoneCode { .. } => "phone_code",
             Message::HelpQuestion { .. } => "help_question",
@@ -284,5 +289,41 @@ mod tests {
         let json = serde_json::to_string(&event).unwrap();
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
         assert_eq!(event.payload.routing_key(), "job.resize_profile_photo");
+    }
+
+    #[test]
+    fn codes_and_links_travel_whole_but_print_redacted() {
+        let messages = [
+            Message::SignInCode {
+                name: "Ria".into(),
+                code: "493817".into(),
+            },
+            Message::PhoneCode {
+                code: "493817".into(),
+            },
+            Message::PasswordReset {
+                name: "Ria".into(),
+                link: "https://p/wachtwoord-herstellen?token=493817".into(),
+            },
+            Message::ConfirmEmail {
+                name: "Ria".into(),
+                link: "https://p/account/bevestigen?token=493817".into(),
+            },
+            Message::VerifyPhoneLink {
+                name: "Ria".into(),
+                link: "https://p/telefoon?token=493817".into(),
+                phone: "+31612345678".into(),
+            },
+            Message::TenantAdminInvitation {
+                link: "https://p/beheerder-worden?token=493817".into(),
+            },
+        ];
+        for message in messages {
+            let printed = format!("{message:?}");
+            assert!(!printed.contains("493817"), "{printed}");
+            let json = serde_json::to_string(&message).unwrap();
+            assert!(json.contains("493817"), "{json}");
+            assert_eq!(serde_json::from_str::<Message>(&json).unwrap(), message);
+        }
     }
 }

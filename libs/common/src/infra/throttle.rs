@@ -301,7 +301,7 @@ impl Limit {
 
 /// Removes counters whose window ended before `now`.
 pub async fn sweep(db: impl PgExecutor<'_>, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
-    // The longest window is an hour; anything older than a day is certainly finished.
+    // The longest window is a day; anything that started more than a day ago has ended.
     let done = sqlx::query!(
         "DELETE FROM platform.throttles WHERE window_start < $1",
         now - time::Duration::days(1),

@@ -37,8 +37,8 @@ fn tenant(with_contact: bool) -> Tenant {
     }
 }
 
-fn link(path: &str) -> String {
-    format!("https://de-linde.zorgportaal.test/{path}")
+fn link<T: From<String>>(path: &str) -> T {
+    format!("https://de-linde.zorgportaal.test/{path}").into()
 }
 
 /// One fixture per message kind.
@@ -66,6 +66,10 @@ fn fixtures() -> Vec<Message> {
         },
         Message::PasswordChanged {
             name: "Ans de Vries".into(),
+        },
+        Message::CodeLockout {
+            name: "Ans de Vries".into(),
+            reset_link: link("wachtwoord-vergeten"),
         },
         Message::VerifyPhoneLink {
             name: "Ans de Vries".into(),
@@ -104,37 +108,45 @@ struct Expect {
 }
 
 fn expect(message: &Message) -> Expect {
-    let (channels, shown, code): (_, Vec<&String>, _) = match message {
-        Message::DeliveryTest { reference } => (ALL, vec![reference], None),
-        Message::ConfirmEmail { name: _, link } => (EMAIL, vec![link], None),
+    let (channels, shown, code): (_, Vec<&str>, Option<&str>) = match message {
+        Message::DeliveryTest { reference } => (ALL, vec![&**reference], None),
+        Message::ConfirmEmail { name: _, link } => (EMAIL, vec![&**link], None),
         Message::AccountExists {
             name: _,
             sign_in_link,
             reset_link,
-        } => (EMAIL, vec![sign_in_link, reset_link], None),
-        Message::SignInCode { name: _, code } => (CODE, vec![code], Some(code)),
-        Message::PasswordReset { name: _, link } => (EMAIL, vec![link], None),
+        } => (EMAIL, vec![&**sign_in_link, &**reset_link], None),
+        Message::SignInCode { name: _, code } => (CODE, vec![&**code], Some(&**code)),
+        Message::PasswordReset { name: _, link } => (EMAIL, vec![&**link], None),
         Message::PasswordChanged { name: _ } => (EMAIL, vec![], None),
+        Message::CodeLockout {
+            name: _,
+            reset_link,
+        } => (EMAIL, vec![&**reset_link], None),
         Message::VerifyPhoneLink {
             name: _,
             link,
             phone,
-        } => (EMAIL, vec![link, phone], None),
-        Message::PhoneCode { code } => (PHONE, vec![code], Some(code)),
+        } => (EMAIL, vec![&**link, &**phone], None),
+        Message::PhoneCode { code } => (PHONE, vec![&**code], Some(&**code)),
         Message::HelpQuestion {
             from_name,
             from_email,
             subject,
             question: _,
             reference,
-        } => (EMAIL, vec![from_name, from_email, subject, reference], None),
+        } => (
+            EMAIL,
+            vec![&**from_name, &**from_email, &**subject, &**reference],
+            None,
+        ),
         Message::AccountDeleted { name: _ } => (EMAIL, vec![], None),
-        Message::TenantAdminInvitation { link } => (EMAIL, vec![link], None),
+        Message::TenantAdminInvitation { link } => (EMAIL, vec![&**link], None),
     };
     Expect {
         channels,
-        shown: shown.into_iter().cloned().collect(),
-        code: code.cloned(),
+        shown: shown.into_iter().map(str::to_owned).collect(),
+        code: code.map(str::to_owned),
     }
 }
 
@@ -373,7 +385,9 @@ fn subjects_are_as_promised_on_the_portal_pages() {
 #[test]
 fn links_are_buttons_in_branding_colours_and_plain_urls() {
     let confirm = email(Language::Nl, &fixture("confirm_email"));
-    let link = escaped(&link("account/bevestigen?token=confirm-token&x=1"));
+    let link = escaped(&link::<String>(
+        "account/bevestigen?token=confirm-token&x=1",
+    ));
     assert!(confirm.html.contains(&format!("<a href=\"{link}\"")));
     assert!(
         confirm.html.contains("background:#0b5d4b"),

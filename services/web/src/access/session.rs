@@ -1,7 +1,7 @@
 //! Who is signed in: the extractors handlers use to require a session, and the client's
 //! address for rate limits and the session list.
 
-use common::accounts::sessions::{self, Origin, Session, Stage};
+use common::accounts::sessions::{self, Found, Origin, Session, Stage};
 use common::accounts::Account;
 use poem::http::header;
 use poem::{FromRequest, Request, RequestBody};
@@ -47,8 +47,8 @@ pub fn origin(req: &Request, state: &AppState) -> Origin {
     }
 }
 
-/// The session behind the cookie, whatever its stage.
-async fn current(req: &Request) -> Result<Option<(Session, Account, String)>, AppError> {
+/// The session behind the cookie, whatever its stage, with its token.
+async fn current(req: &Request) -> Result<Option<(Found, String)>, AppError> {
     let state = AppState::of(req)?;
     let Some(token) = session_token(req, state) else {
         return Ok(None);
@@ -62,8 +62,8 @@ async fn current(req: &Request) -> Result<Option<(Session, Account, String)>, Ap
         .and_then(|ctx| ctx.tenant.as_ref())
         .map(|t| t.slug.as_str().to_owned());
     Ok(found
-        .filter(|(session, _)| Some(&session.tenant_slug) == portal.as_ref())
-        .map(|(session, account)| (session, account, token)))
+        .filter(|found| Some(&found.session.tenant_slug) == portal.as_ref())
+        .map(|found| (found, token)))
 }
 
 /// A fully signed-in person (password and code). Pages that need one send everyone else to
@@ -88,27 +88,15 @@ impl SignedIn {
         }
     }
 
-    /// The person behind an active session, with their role on this request's portal.
-    async fn of(
-        req: &Request,
-        session: Session,
-        account: Account,
-        token: String,
-    ) -> poem::Result<Self> {
-        let tenant = req
-            .data::<RequestContext>()
-            .and_then(|ctx| ctx.tenant.clone())
-            .ok_or(AppError::UnknownHost)?;
-        let tenant_admin =
-            common::organisation::admins::is_admin(&AppState::of(req)?.db, tenant.id, account.id)
-                .await
-                .map_err(AppError::internal)?;
-        Ok(Self {
-            account,
-            session,
+    /// The person behind an active session; the session was found on this request's portal,
+    /// so its tenant-admin flag is this portal's.
+    fn of(found: Found, token: String) -> Self {
+        Self {
+            account: found.account,
+            session: found.session,
             token: token.into(),
-            tenant_admin,
-        })
+            tenant_admin: found.tenant_admin,
+        }
     }
 }
 
@@ -119,8 +107,8 @@ impl<'a> FromRequest<'a> for SignedIn {
             return Ok(me.clone());
         }
         match current(req).await? {
-            Some((session, account, token)) if session.stage == Stage::Active => {
-                Self::of(req, session, account, token).await
+            Some((found, token)) if found.session.stage == Stage::Active => {
+                Ok(Self::of(found, token))
             }
             _ => Err(AppError::SignInRequired.into()),
         }
@@ -138,9 +126,9 @@ pub struct PendingSignIn {
 impl<'a> FromRequest<'a> for PendingSignIn {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         match current(req).await? {
-            Some((session, account, token)) if session.stage == Stage::SecondFactor => Ok(Self {
-                account,
-                session,
+            Some((found, token)) if found.session.stage == Stage::SecondFactor => Ok(Self {
+                account: found.account,
+                session: found.session,
                 token: token.into(),
             }),
             _ => Err(AppError::SignInRequired.into()),
@@ -154,7 +142,9 @@ pub struct AnySession(pub Option<(Session, Account, String)>);
 
 impl<'a> FromRequest<'a> for AnySession {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        Ok(Self(current(req).await?))
+        Ok(Self(current(req).await?.map(|(found, token)| {
+            (found.session, found.account, token)
+        })))
     }
 }
 
@@ -165,8 +155,8 @@ pub struct MaybeSignedIn(pub Option<SignedIn>);
 impl<'a> FromRequest<'a> for MaybeSignedIn {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         Ok(Self(match current(req).await? {
-            Some((session, account, token)) if session.stage == Stage::Active => {
-                Some(SignedIn::of(req, session, account, token).await?)
+            Some((found, token)) if found.session.stage == Stage::Active => {
+                Some(SignedIn::of(found, token))
             }
             _ => None,
         }))

@@ -38,15 +38,25 @@ pub fn token_for(req: &Request, state: &AppState) -> CsrfToken {
             let value = Token::generate().value;
             CsrfToken {
                 token: sign(&state.key, &value),
-                new_cookie: Some(cookies::set(
-                    &state.config.web,
-                    cookies::CSRF,
-                    &value,
-                    Some(COOKIE_LIFETIME_SECS),
-                )),
+                new_cookie: Some(cookie(state, &value)),
             }
         }
     }
+}
+
+fn cookie(state: &AppState, value: &str) -> String {
+    cookies::set(
+        &state.config.web,
+        cookies::CSRF,
+        value,
+        Some(COOKIE_LIFETIME_SECS),
+    )
+}
+
+/// A new value for this browser, set when someone signs in or out: a token copied from a
+/// page seen before (on a shared computer, say) no longer posts anything afterwards.
+pub fn renewed_cookie(state: &AppState) -> String {
+    cookie(state, &Token::generate().value)
 }
 
 fn sign(key: &ServerKey, cookie_value: &str) -> String {

@@ -99,38 +99,7 @@ pub fn checked(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())
 }
 
-/// A value that must never reach a log (a password, a code, a link's or a session's token): it
-/// deserialises and serialises like a `String` and reads like a `&str`, but prints as
-/// `[redacted]` in `Debug`, so a logged request or extractor shows none of it.
-#[derive(Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl std::ops::Deref for Secret {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl From<String> for Secret {
-    fn from(value: String) -> Self {
-        Self(value)
-    }
-}
-
-impl From<Secret> for secrecy::SecretString {
-    fn from(value: Secret) -> Self {
-        value.0.into()
-    }
-}
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+pub use common::infra::crypto::Secret;
 
 #[cfg(test)]
 mod tests {

@@ -17,7 +17,8 @@ pub struct RequestContext {
     pub tenant: Option<Arc<Tenant>>,
     /// Goes into every form as the `csrf` field.
     pub csrf_token: String,
-    /// `https://<host>` of the portal as the browser asked for it: links in mail point here.
+    /// `scheme://<host>[:port]` of the portal: the tenant's configured host the request came
+    /// in on, with the platform's scheme and public port. Links in mail point here.
     pub base_url: String,
     /// The path and query of a GET: where to come back to after signing in.
     pub return_path: Option<String>,

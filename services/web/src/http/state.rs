@@ -30,9 +30,23 @@ pub struct AppState {
     pub hasher: PasswordHasher,
     /// Signs CSRF tokens and one-time codes.
     pub key: ServerKey,
+    /// `:port` of the address browsers use, or empty for the scheme's own port.
+    pub public_port_suffix: Arc<str>,
 }
 
 impl AppState {
+    /// `scheme://host[:port]` of a portal, for links that leave the request: e-mails, and
+    /// links to another tenant's portal. `host` is a configured host of a tenant, never the
+    /// request's `Host` header as sent.
+    pub fn portal_origin(&self, host: &str) -> String {
+        let scheme = if self.config.web.https {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{host}{}", self.public_port_suffix)
+    }
+
     /// The state from inside an extractor or middleware; handlers take `Data<&AppState>`.
     pub fn of(req: &Request) -> Result<&AppState, AppError> {
         req.data::<AppState>()

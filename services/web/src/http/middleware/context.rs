@@ -62,9 +62,14 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
         .map(str::to_owned)
         .or_else(|| req.uri().host().map(str::to_owned))
         .unwrap_or_default();
-    let tenant = HostName::parse(&host)
-        .ok()
-        .and_then(|h| state.tenants.by_host(&h));
+    let host = HostName::parse(&host).ok();
+    let tenant = host.as_ref().and_then(|h| state.tenants.by_host(h));
+    // The tenant's own host as configured, with the platform's scheme and port: a forged port
+    // or spelling in `Host` never reaches a link in an e-mail.
+    let base_url = state.portal_origin(match (&tenant, &host) {
+        (Some(_), Some(host)) => host.as_str(),
+        _ => &state.config.web.platform_domain,
+    });
     let csrf = csrf::token_for(&req, &state);
     let ctx = RequestContext {
         request_id: Uuid::new_v4().simple().to_string(),
@@ -74,14 +79,7 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
         return_path: (req.method() == poem::http::Method::GET)
             .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
             .flatten(),
-        base_url: format!(
-            "{}://{host}",
-            if state.config.web.https {
-                "https"
-            } else {
-                "http"
-            }
-        ),
+        base_url,
     };
     req.set_data(ctx.clone());
 

@@ -932,3 +932,270 @@ async fn fifty_parallel_wrong_codes_over_ten_pending_sign_ins_get_one_budget() {
     );
     platform.finish().await;
 }
+
+/// ACC-6: "Blijf ingelogd" keeps a session for 30 days only while it is used: a week without
+/// a request ends it, a request within the week carries it on.
+#[tokio::test]
+async fn a_remembered_session_ends_after_a_week_without_use() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Onthouden", "#1d5c8f")
+        .await;
+    let email = platform.unique_email("onthouden");
+    let mut visitor = Visitor::new(&platform, &tenant.hosts[0]);
+    accounts::sign_up(&mut visitor, "Onthouden", &email, PASSWORD).await;
+    accounts::confirm_from_mail(&platform, &tenant, &mut visitor, &email).await;
+    visitor.get("/inloggen").await;
+    let page = visitor
+        .post(
+            "/inloggen",
+            &[
+                ("email", &email),
+                ("password", PASSWORD),
+                ("remember", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(page.location(), Some("/inloggen/code"), "{}", page.body);
+    let code = accounts::mailed_code(&platform, &tenant, &email, 1).await;
+    let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
+    assert_eq!(page.location(), Some("/overzicht"), "{}", page.body);
+
+    let day = std::time::Duration::from_secs(24 * 3600);
+    // Well past the ordinary idle time-out and within the week: still signed in.
+    platform.clock.advance(6 * day);
+    assert_eq!(visitor.get("/overzicht").await.status, StatusCode::OK);
+    // Six more days: twelve since sign-in, but six since the last request.
+    platform.clock.advance(6 * day);
+    assert_eq!(visitor.get("/overzicht").await.status, StatusCode::OK);
+    // Eight days without a request end it, although the 30 days are not over.
+    platform.clock.advance(8 * day);
+    let page = visitor.get("/overzicht").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), Some("/inloggen"));
+    platform.finish().await;
+}
+
+/// A signed-in request costs one query before its own work: the session, its account and the
+/// tenant-admin flag come in one statement. The help page does no work of its own, so a
+/// signed-in person's and a tenant admin's visit each run exactly that one statement.
+#[tokio::test]
+async fn a_signed_in_request_looks_up_its_session_in_one_statement() {
+    use common::infra::clock::SharedClock;
+    use zorgportaal_tests::statements::StatementCounter;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Eén Query", "#1d5c8f")
+        .await;
+    let (member, _) = accounts::signed_in(&platform, &tenant, "lid").await;
+    let (admin, admin_email) = accounts::signed_in(&platform, &tenant, "beheer").await;
+    accounts::make_admin(&platform, &tenant, &admin_email).await;
+
+    let upstream: sqlx::postgres::PgConnectOptions = {
+        use secrecy::ExposeSecret;
+        platform
+            .config
+            .database
+            .url
+            .expose_secret()
+            .parse()
+            .unwrap()
+    };
+    let counter = StatementCounter::start(&upstream).await;
+    let counted = web::Application::build_with_clock(
+        platform.config.clone(),
+        counter.pool(&upstream, 2).await,
+        platform.clock.clone() as SharedClock,
+    )
+    .await
+    .expect("a second web process on the counted pool");
+    let addr = counted.local_addr();
+    let stop = tokio_util::sync::CancellationToken::new();
+    let running = tokio::spawn(counted.run_until_stopped(stop.clone()));
+    // The process's tenant directory subscribes to changes and reloads on its own schedule
+    // (right after start, for one); that is not work of the request.
+    let of_the_request =
+        |sql: &String| !sql.starts_with("LISTEN") && !sql.contains("FROM platform.tenants t");
+
+    for (who, visitor, shows_beheer) in [("member", member, false), ("admin", admin, true)] {
+        let mut visitor = visitor.through(addr);
+        let before = counter.executed().len();
+        let page = visitor.get("/hulp").await;
+        let ran: Vec<String> = counter.executed()[before..]
+            .iter()
+            .filter(|sql| of_the_request(sql))
+            .cloned()
+            .collect();
+        assert_eq!(page.status, StatusCode::OK, "{who}");
+        assert_eq!(
+            page.body.contains("href=\"/beheer\""),
+            shows_beheer,
+            "{who}: the way to Beheer follows the role"
+        );
+        assert_eq!(ran.len(), 1, "{who}: {ran:#?}");
+        assert!(
+            ran[0].contains("FROM platform.sessions s"),
+            "{who}: {ran:#?}"
+        );
+    }
+    stop.cancel();
+    running.await.unwrap().unwrap();
+    platform.finish().await;
+}
+
+/// Links in e-mail are built from the tenant's configured host and the platform's scheme and
+/// port: a `Host` header with another port or spelling, which still finds the portal, does not
+/// reach the link.
+#[tokio::test]
+async fn links_in_mail_use_the_configured_host_not_the_host_header() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Eigen Adres", "#1d5c8f")
+        .await;
+    let port = platform.web_addr.unwrap().port();
+    let email = platform.unique_email("adres");
+    let mut visitor = Visitor::new(&platform, &tenant.hosts[0]);
+    visitor.host = format!("{}.:6666", tenant.hosts[0].to_uppercase());
+    accounts::sign_up(&mut visitor, "Adres", &email, PASSWORD).await;
+    let mail = accounts::mail_with_subject(
+        &platform,
+        &email,
+        &format!("Welkom bij {}", tenant.display_name),
+    )
+    .await;
+    let expected = format!(
+        "http://{}:{port}/account/bevestigen?token=",
+        tenant.hosts[0]
+    );
+    let text = mail.text.clone().unwrap_or_default();
+    assert!(text.contains(&expected), "{text}");
+    assert!(!text.contains(":6666"), "{text}");
+    platform.finish().await;
+}
+
+/// The CSRF value is renewed at sign-in and at sign-out: a form token from a page seen before
+/// either moment posts nothing afterwards.
+#[tokio::test]
+async fn the_csrf_token_is_renewed_at_sign_in_and_sign_out() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Nieuw Token", "#1d5c8f")
+        .await;
+    let email = platform.unique_email("token");
+    let mut visitor = Visitor::new(&platform, &tenant.hosts[0]);
+    accounts::sign_up(&mut visitor, "Token", &email, PASSWORD).await;
+    accounts::confirm_from_mail(&platform, &tenant, &mut visitor, &email).await;
+    accounts::enter_password(&mut visitor, &email, PASSWORD).await;
+    let cookie_before = visitor
+        .cookies
+        .get("zp_csrf")
+        .cloned()
+        .expect("csrf cookie");
+    let token_before = visitor.csrf.clone().expect("a form token");
+    let code = accounts::mailed_code(&platform, &tenant, &email, 1).await;
+    let page = visitor.post("/inloggen/code", &[("code", &code)]).await;
+    assert_eq!(page.location(), Some("/overzicht"), "{}", page.body);
+    let cookie_signed_in = visitor
+        .cookies
+        .get("zp_csrf")
+        .cloned()
+        .expect("csrf cookie");
+    assert_ne!(cookie_signed_in, cookie_before, "renewed at sign-in");
+
+    // The token of the code page no longer signs the person out.
+    visitor.csrf = Some(token_before);
+    let refused = visitor.post("/uitloggen", &[]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(visitor.get("/overzicht").await.status, StatusCode::OK);
+    let token_signed_in = visitor.csrf.clone().expect("a form token");
+
+    let out = visitor.post("/uitloggen", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER, "{}", out.body);
+    let cookie_after = visitor
+        .cookies
+        .get("zp_csrf")
+        .cloned()
+        .expect("csrf cookie");
+    assert_ne!(cookie_after, cookie_signed_in, "renewed at sign-out");
+    // A signed-in page's token, replayed after sign-out, posts nothing.
+    visitor.get("/inloggen").await;
+    visitor.csrf = Some(token_signed_in);
+    let replay = visitor
+        .post("/inloggen", &[("email", &email), ("password", PASSWORD)])
+        .await;
+    assert_eq!(replay.status, StatusCode::FORBIDDEN, "{}", replay.body);
+    platform.finish().await;
+}
+
+/// ACC-4's long-term cap: the day's last allowed wrong code holds the account. Every session
+/// ends, the owner is mailed, the right password no longer leads to a code, and only a new
+/// password chosen through the mailed link lifts the hold.
+#[tokio::test]
+async fn too_many_wrong_codes_in_a_day_hold_the_account_until_a_password_reset() {
+    use common::accounts::lockout::DAILY_WRONG_CODES;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Geblokkeerd", "#1d5c8f")
+        .await;
+    let (mut laptop, email) = accounts::signed_in(&platform, &tenant, "geblokkeerd").await;
+    let account = accounts::account_id(&platform, &email).await;
+    // Earlier today, one wrong code short of the cap.
+    sqlx::query(
+        "INSERT INTO platform.throttles (key, window_start, hits, last_hit_at)
+         VALUES ($1, $2, $3, $2)",
+    )
+    .bind(format!("wrong_codes_day:{}", account.0))
+    .bind(platform.clock.now() - time::Duration::hours(3))
+    .bind(DAILY_WRONG_CODES - 1)
+    .execute(&platform.db)
+    .await
+    .unwrap();
+
+    let mut guesser = Visitor::new(&platform, &tenant.hosts[0]);
+    accounts::enter_password(&mut guesser, &email, PASSWORD).await;
+    let code = accounts::mailed_code(&platform, &tenant, &email, 2).await;
+    let wrong = if code == "000000" { "000001" } else { "000000" };
+    let held = guesser.post("/inloggen/code", &[("code", wrong)]).await;
+    assert_eq!(held.status, StatusCode::FORBIDDEN, "{}", held.body);
+    assert!(held.shows("Je account is geblokkeerd"), "{}", held.body);
+    assert!(guesser.session().is_none(), "the pending sign-in ended");
+    assert_eq!(security_events(&platform, account, "code_lockout").await, 1);
+    let sessions: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM platform.sessions WHERE account_id = $1")
+            .bind(account.0)
+            .fetch_one(&platform.db)
+            .await
+            .unwrap();
+    assert_eq!(sessions, 0, "every session of the account ended");
+    assert_eq!(laptop.get("/overzicht").await.status, StatusCode::SEE_OTHER);
+    let warning = accounts::mail_with_subject(
+        &platform,
+        &email,
+        &format!(
+            "Iemand probeerde in te loggen op je account bij {}",
+            tenant.display_name
+        ),
+    )
+    .await;
+    accounts::link_in(&warning, "/wachtwoord-vergeten");
+
+    // The right password leads to the hold, not to a code; the code that was sent is dead.
+    guesser.get("/inloggen").await;
+    let again = guesser
+        .post("/inloggen", &[("email", &email), ("password", PASSWORD)])
+        .await;
+    assert_eq!(again.status, StatusCode::FORBIDDEN, "{}", again.body);
+    assert!(again.shows("Je account is geblokkeerd"), "{}", again.body);
+    assert!(guesser.session().is_none());
+
+    // A new password through the mailed link lifts it.
+    let new_password = "Weer-Binnen-Na-De-Blokkade-2026";
+    accounts::reset_password(&platform, &tenant, &mut laptop, &email, new_password).await;
+    accounts::enter_password(&mut laptop, &email, new_password).await;
+    let code = accounts::mailed_code(&platform, &tenant, &email, 3).await;
+    let page = laptop.post("/inloggen/code", &[("code", &code)]).await;
+    assert_eq!(page.location(), Some("/overzicht"), "{}", page.body);
+    platform.finish().await;
+}

@@ -153,9 +153,10 @@ async fn the_switcher_lists_pages_of_every_portal_own_page_first_and_links_to_th
     assert!(own_at < mother_at, "own page is not first");
     assert!(overview.shows("Voeg toe"));
     assert!(overview.shows("bij Zorggroep Elders"));
-    // The page of the other tenant links to that tenant's portal (same scheme and port as the
-    // portal was asked for on); this tenant's page stays here.
-    let expected = format!("http://{}/zorgpagina/{own}", other.hosts[0]);
+    // The page of the other tenant links to that tenant's portal, with the platform's scheme
+    // and public port (here the port the web bound); this tenant's page stays here.
+    let port = platform.web_addr.unwrap().port();
+    let expected = format!("http://{}:{port}/zorgpagina/{own}", other.hosts[0]);
     assert!(
         overview.shows(&format!("href=\"{expected}\"")),
         "{expected} not linked: {}",

@@ -3,6 +3,7 @@
 //! an account.
 
 use common::accounts::links::{self, LinkPurpose};
+use common::accounts::lockout;
 use common::accounts::password::{self, PasswordProblem, RULES};
 use common::accounts::security_log::{self, SecurityEvent};
 use common::accounts::{self, sessions, EmailAddress};
@@ -84,7 +85,8 @@ pub async fn request(
                 name: account.name.clone(),
                 link: pages
                     .context()
-                    .link(&format!("/wachtwoord-herstellen?token={}", link.value)),
+                    .link(&format!("/wachtwoord-herstellen?token={}", link.value))
+                    .into(),
             };
             mail_account(conn, pages.tenant(), now, &account, message).await?;
         }
@@ -189,6 +191,9 @@ pub async fn set_new_password(
             return Ok(Err(error));
         }
         accounts::set_password_hash(&mut *conn, account.id, &hash, now).await?;
+        // The new password, chosen through the mailed link, is what lifts a hold for too many
+        // wrong codes.
+        lockout::lift(conn, account.id).await?;
         // The link came by e-mail, so the address is proven as well.
         accounts::mark_email_confirmed(&mut *conn, account.id, now).await?;
         let ended = sessions::end_all(&mut *conn, account.id, None).await?;

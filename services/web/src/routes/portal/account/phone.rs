@@ -183,7 +183,8 @@ pub async fn submit_number(
             name: me.account.name.clone(),
             link: pages
                 .context()
-                .link(&format!("{PAGE}/bevestigen?token={}", token.value)),
+                .link(&format!("{PAGE}/bevestigen?token={}", token.value))
+                .into(),
             phone: number.as_str().to_owned(),
         };
         mail_account(conn, pages.tenant(), now, &me.account, message).await
@@ -294,7 +295,7 @@ async fn send_code(
         Channel::Voice => Recipient::Voice { phone },
         _ => Recipient::Sms { phone },
     };
-    let message = Message::PhoneCode { code };
+    let message = Message::PhoneCode { code: code.into() };
     notify(conn, tenant, now, to, account.language, message).await
 }
 

@@ -7,6 +7,7 @@
 
 use common::accounts::codes::{self, Channel, CodeCheck, CodePurpose, CodeScope};
 use common::accounts::links::{self, LinkPurpose};
+use common::accounts::lockout;
 use common::accounts::security_log::{self, SecurityEvent};
 use common::accounts::sessions::{self, Stage};
 use common::accounts::{self, Account, EmailAddress, PhoneKind};
@@ -26,6 +27,7 @@ use time::OffsetDateTime;
 
 use crate::access::session::{client_ip, origin, session_token, AnySession, PendingSignIn};
 use crate::http::cookies;
+use crate::http::csrf;
 use crate::http::error::AppError;
 use crate::http::forms::{
     checked, email_to, local_path, mail_account, notify, text, wait_text, Secret,
@@ -126,7 +128,7 @@ async fn send_code(
         .await?;
     let message = Message::SignInCode {
         name: account.name.clone(),
-        code,
+        code: code.into(),
     };
     notify(conn, tenant, now, to, account.language, message).await
 }
@@ -135,6 +137,8 @@ async fn send_code(
 enum PasswordAccepted {
     /// The address is not confirmed yet; whether a new confirmation mail went out.
     Unconfirmed { resent: bool },
+    /// Too many wrong codes: held until a new password is chosen.
+    Held,
     /// Too many codes were sent lately: none is sent now.
     SendsLocked(throttle::Decision),
     /// A second-factor session started under this token, and its code is on its way.
@@ -212,6 +216,10 @@ pub async fn submit(
             let resent = resend_confirmation(&pages, conn, &account, now).await?;
             return Ok(PasswordAccepted::Unconfirmed { resent });
         }
+        // Said only after the right password, so it tells a stranger nothing.
+        if lockout::is_held(&mut *conn, account.id).await? {
+            return Ok(PasswordAccepted::Held);
+        }
         let sends = CODE_SENDS
             .check(&mut *conn, &account.id.to_string(), now)
             .await?;
@@ -245,6 +253,7 @@ pub async fn submit(
             };
             refuse(StatusCode::FORBIDDEN, text(language, key))
         }
+        PasswordAccepted::Held => refuse(StatusCode::FORBIDDEN, text(language, "signin-held")),
         PasswordAccepted::SendsLocked(sends) => {
             refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, sends))
         }
@@ -277,7 +286,8 @@ async fn resend_confirmation(
         name: account.name.clone(),
         link: pages
             .context()
-            .link(&format!("/account/bevestigen?token={}", link.value)),
+            .link(&format!("/account/bevestigen?token={}", link.value))
+            .into(),
     };
     mail_account(conn, pages.tenant(), now, account, message).await?;
     Ok(true)
@@ -391,6 +401,7 @@ pub async fn code_submit(
                 response,
                 cookies::language(&state.config.web, pending.account.language),
             );
+            let response = cookies::attach(response, csrf::renewed_cookie(&state));
             Ok(cookies::attach(
                 response,
                 session_cookie(&state, &token.value, pending.session.remember),
@@ -404,10 +415,56 @@ pub async fn code_submit(
                 language,
                 now,
             };
-            let (status, text) = code_entry::refused(&state, &entry, check, "code-expired").await?;
-            refuse(status, text)
+            let guessed = matches!(check, CodeCheck::Wrong { .. } | CodeCheck::Locked);
+            let (status, refusal) =
+                code_entry::refused(&state, &entry, check, "code-expired").await?;
+            if guessed && hold_after_wrong_code(&state, &pages, &pending.account, &ip, now).await? {
+                let page = sign_in_page(
+                    &pages,
+                    StatusCode::FORBIDDEN,
+                    &pending.account.email,
+                    Some(text(language, "signin-held")),
+                )?;
+                return Ok(cookies::attach(
+                    page,
+                    cookies::clear(&state.config.web, cookies::SESSION),
+                ));
+            }
+            refuse(status, refusal)
         }
     }
+}
+
+/// Counts a wrong sign-in code towards the day's cap; when it puts the hold on, the sessions
+/// have ended, and the owner is mailed and the security log told, in the same transaction.
+async fn hold_after_wrong_code(
+    state: &AppState,
+    pages: &PageRenderer,
+    account: &Account,
+    ip: &str,
+    now: OffsetDateTime,
+) -> Result<bool, AppError> {
+    in_transaction(&state.db, async |conn| {
+        if !lockout::count_wrong_code(conn, account.id, now).await? {
+            return Ok(false);
+        }
+        security_log::record(
+            &mut *conn,
+            Some(account.id),
+            SecurityEvent::CodeLockout,
+            ip,
+            json!({ "wrong_codes_today": lockout::DAILY_WRONG_CODES }),
+            now,
+        )
+        .await?;
+        let message = Message::CodeLockout {
+            name: account.name.clone(),
+            reset_link: pages.context().link("/wachtwoord-vergeten"),
+        };
+        mail_account(conn, pages.tenant(), now, account, message).await?;
+        Ok::<_, AppError>(true)
+    })
+    .await
 }
 
 /// "E-mail nogmaals versturen": a new code, at most one a minute.
@@ -445,6 +502,7 @@ pub async fn sign_out(
         sessions::end(&state.db, &token).await?;
     }
     let response = Redirect::see_other("/inloggen?melding=uitgelogd").into_response();
+    let response = cookies::attach(response, csrf::renewed_cookie(&state));
     Ok(cookies::attach(
         response,
         cookies::clear(&state.config.web, cookies::SESSION),

@@ -144,7 +144,9 @@ pub async fn submit(
                 let link = links::create(conn, account.id, LinkPurpose::ConfirmEmail, now).await?;
                 let message = Message::ConfirmEmail {
                     name: account.name.clone(),
-                    link: ctx.link(&format!("/account/bevestigen?token={}", link.value)),
+                    link: ctx
+                        .link(&format!("/account/bevestigen?token={}", link.value))
+                        .into(),
                 };
                 mail_account(conn, pages.tenant(), now, &account, message).await?;
             }
