@@ -299,6 +299,29 @@ impl Browser {
         }
     }
 
+    /// `attribute` of every element matching the CSS selector `css`, in the order of the page,
+    /// as the page holds it now (after its scripts changed it); `None` where an element lacks it.
+    pub async fn attributes_of(&self, css: &str, attribute: &str) -> Vec<Option<String>> {
+        let elements = match self.client().find_all(Locator::Css(css)).await {
+            Ok(elements) => elements,
+            Err(e) => panic!(
+                "elements {css:?}: lookup failed on {}: {e}",
+                self.url_now().await
+            ),
+        };
+        let mut values = Vec::with_capacity(elements.len());
+        for element in elements {
+            match element.attr(attribute).await {
+                Ok(value) => values.push(value),
+                Err(e) => panic!(
+                    "elements {css:?}: could not read {attribute} on {}: {e}",
+                    self.url_now().await
+                ),
+            }
+        }
+        values
+    }
+
     /// The visible text of the whole page.
     pub async fn page_text(&self) -> String {
         self.text_of("body").await

@@ -8,6 +8,7 @@
 //!
 //! By concern: [`platform`] starts and finishes a test's platform; [`tenants`] makes its
 //! tenants; [`queues`] is the outbox and the broker (topology, parked messages, waits);
+//! [`broker`] is the broker's own view of the queues (exact counts, types and arguments);
 //! [`processes`] runs the workspace's binaries as child processes; [`wait`] polls until
 //! something holds. People and their channels: [`visitor`] (a person without a browser),
 //! [`browser`] (a real Chromium), [`accounts`] (signing up and in), [`care_pages`] (making pages, adding members), [`mail`] (the mail
@@ -16,6 +17,7 @@
 //! relay that counts the queries a request runs).
 
 pub mod accounts;
+pub mod broker;
 pub mod browser;
 pub mod care_pages;
 pub mod letters;

@@ -52,6 +52,20 @@ impl TestPlatform {
             .await
     }
 
+    /// How many events were ever written to the outbox of this test's database, relayed or
+    /// not: the outbox's sequence, which a relayed (deleted) row does not give back. Compared
+    /// before and after a request, it tells whether the request's transaction queued anything,
+    /// however fast the relay is. (A rolled-back write counts as well; the tests that compare
+    /// roll nothing back meanwhile.)
+    pub async fn events_written(&self) -> i64 {
+        sqlx::query_scalar(
+            "SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM platform.outbox_seq_seq",
+        )
+        .fetch_one(&self.db)
+        .await
+        .expect("read the outbox sequence")
+    }
+
     /// Waits until the outbox is empty (the relay published everything).
     pub async fn wait_for_empty_outbox(&self, timeout: Duration) {
         let deadline = Instant::now() + timeout;

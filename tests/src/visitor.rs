@@ -39,6 +39,40 @@ impl Page {
         Some(unescape(&self.body[start..end]))
     }
 
+    /// What the form field named `name` holds as the page arrives: an `<input>`'s `value`
+    /// attribute (empty when it has none) or a `<textarea>`'s content, unescaped. `None` when
+    /// the page has no such field.
+    pub fn field_value(&self, name: &str) -> Option<String> {
+        for tag in ["input", "textarea"] {
+            let opening = format!("<{tag}");
+            let mut rest = self.body.as_str();
+            while let Some(start) = rest.find(&opening) {
+                let after = &rest[start + opening.len()..];
+                let end = after.find('>')?;
+                let attributes = attributes_of(&after[..end]);
+                let named = attributes
+                    .iter()
+                    .any(|(key, value)| key == "name" && value.as_deref() == Some(name));
+                let is_tag = after.starts_with(|c: char| c.is_ascii_whitespace() || c == '>');
+                if is_tag && named {
+                    let value = if tag == "textarea" {
+                        let content = &after[end + 1..];
+                        content[..content.find("</textarea>")?].to_owned()
+                    } else {
+                        attributes
+                            .into_iter()
+                            .find(|(key, _)| key == "value")
+                            .and_then(|(_, value)| value)
+                            .unwrap_or_default()
+                    };
+                    return Some(unescape(&value));
+                }
+                rest = &after[end..];
+            }
+        }
+        None
+    }
+
     /// Whether the page shows `text` (compared after undoing HTML escapes).
     pub fn shows(&self, text: &str) -> bool {
         unescape(&self.body).contains(text)
@@ -56,6 +90,45 @@ fn form_urlencoded_value(value: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// The attributes of a tag (the text between its name and its `>`), in order, as written: a
+/// value in double or single quotes or unquoted, `None` for a bare attribute like `required`.
+fn attributes_of(tag: &str) -> Vec<(String, Option<String>)> {
+    let mut attributes = Vec::new();
+    let mut rest = tag.trim_start();
+    while !rest.is_empty() {
+        let name_end = rest
+            .find(|c: char| c.is_ascii_whitespace() || c == '=' || c == '/')
+            .unwrap_or(rest.len());
+        let name = rest[..name_end].to_ascii_lowercase();
+        rest = rest[name_end..].trim_start();
+        let mut value = None;
+        if let Some(after) = rest.strip_prefix('=') {
+            let after = after.trim_start();
+            let (text, remaining) = match after.chars().next() {
+                Some(quote @ ('"' | '\'')) => {
+                    let inner = &after[1..];
+                    let close = inner.find(quote).unwrap_or(inner.len());
+                    (&inner[..close], inner.get(close + 1..).unwrap_or_default())
+                }
+                _ => {
+                    let close = after
+                        .find(|c: char| c.is_ascii_whitespace())
+                        .unwrap_or(after.len());
+                    (&after[..close], &after[close..])
+                }
+            };
+            value = Some(text.to_owned());
+            rest = remaining.trim_start();
+        } else if name.is_empty() {
+            // A stray `/` (a self-closing tag): skip it.
+            rest = rest.get(1..).unwrap_or_default().trim_start();
+            continue;
+        }
+        attributes.push((name, value));
+    }
+    attributes
 }
 
 pub fn unescape(html: &str) -> String {
@@ -259,5 +332,42 @@ impl Visitor {
         self.cookies
             .get("zp_session")
             .or_else(|| self.cookies.get("__Host-zp_session"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(body: &str) -> Page {
+        Page {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: body.to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_field_value_is_read_from_its_own_element_only() {
+        let form = page(
+            r#"<input data-name="name" value="decoy"><input id="name" name="name" type="text" required value="">
+               <input name="email_repeat" value="x@y.nl"><input type=email name=email required>
+               <inputmode name="subject" value="decoy"><input name='subject' value='Vraag &amp; antwoord' />
+               <textarea id="question" name="question" rows="6">Hoe &lt;werkt&gt; dit?</textarea>"#,
+        );
+        assert_eq!(form.field_value("name").as_deref(), Some(""));
+        assert_eq!(form.field_value("email").as_deref(), Some(""));
+        assert_eq!(form.field_value("email_repeat").as_deref(), Some("x@y.nl"));
+        assert_eq!(
+            form.field_value("subject").as_deref(),
+            Some("Vraag & antwoord")
+        );
+        assert_eq!(
+            form.field_value("question").as_deref(),
+            Some("Hoe <werkt> dit?")
+        );
+        assert_eq!(form.field_value("phone"), None);
+        let filled = page(r#"<input id="name" name="name" value="gerda" required>"#);
+        assert_eq!(filled.field_value("name").as_deref(), Some("gerda"));
     }
 }

@@ -95,11 +95,58 @@ async fn sign_up_confirm_sign_in_and_out_in_a_real_browser() {
     browser.click_link("Account aanmaken").await;
     browser.fill("Naam *", "Anna de Vries").await;
     browser.fill("E-mailadres *", &email).await;
-    browser.fill("Wachtwoord *", "kort").await;
-    browser.screenshot("password rules while typing").await;
+    // Each rule as the page marks it now: met, unmet, or not marked yet (nothing typed).
+    async fn rule_marks(browser: &Browser) -> Vec<(String, &'static str)> {
+        let rules = browser
+            .attributes_of("[data-password-rules] [data-rule]", "data-rule")
+            .await;
+        let classes = browser
+            .attributes_of("[data-password-rules] [data-rule]", "class")
+            .await;
+        rules
+            .into_iter()
+            .zip(classes)
+            .map(|(rule, class)| {
+                let class = class.unwrap_or_default();
+                let has = |wanted: &str| class.split_whitespace().any(|c| c == wanted);
+                let mark = match (has("met"), has("unmet")) {
+                    (true, false) => "met",
+                    (false, true) => "unmet",
+                    (false, false) => "",
+                    (true, true) => "met and unmet",
+                };
+                (rule.unwrap_or_default(), mark)
+            })
+            .collect()
+    }
+    let marks = |marks: [&'static str; 5]| {
+        [
+            "password-rule-length",
+            "password-rule-digit",
+            "password-rule-lowercase",
+            "password-rule-uppercase",
+            "password-rule-special",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .zip(marks)
+        .collect::<Vec<_>>()
+    };
     let rules = browser.text_of("[data-password-rules]").await;
     assert!(rules.contains("minimaal 12 tekens"), "{rules}");
+    assert_eq!(rule_marks(&browser).await, marks(["", "", "", "", ""]));
+    // As the person types, each rule is marked: "kort" has lower-case letters and nothing else.
+    browser.fill("Wachtwoord *", "kort").await;
+    browser.screenshot("password rules while typing").await;
+    assert_eq!(
+        rule_marks(&browser).await,
+        marks(["unmet", "unmet", "met", "unmet", "unmet"])
+    );
     browser.fill("Wachtwoord *", PASSWORD).await;
+    assert_eq!(
+        rule_marks(&browser).await,
+        marks(["met", "met", "met", "met", "met"])
+    );
     browser.fill("Wachtwoordbevestiging *", PASSWORD).await;
     browser.check("Ik accepteer de gebruiksvoorwaarden *").await;
     browser.screenshot("sign-up form").await;

@@ -1,7 +1,8 @@
 //! Broker faults while 10,000 committed events flow — every connection closed, the broker
 //! application stopped and started, a memory alarm raised and cleared — lose none of them and
-//! duplicate no e-mail. And: the notifier's queues, as the broker itself reports them, are
-//! quorum queues that dead-letter at-least-once and reject publishes when full.
+//! duplicate no e-mail. And: the queues of the notifier and of the worker's jobs, as the broker
+//! itself reports them, are quorum queues that dead-letter at-least-once and reject publishes
+//! when full.
 //!
 //! This module disrupts the RabbitMQ that every test shares, so `bin/test` runs it alone,
 //! after every other test (`-E 'test(/^platform::broker_faults::/)'`). Its own two tests take
@@ -14,11 +15,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::infra::i18n::Language;
+use common::infra::mq::{ConsumerSpec, Topology};
 use common::infra::outbox::{self, Event, EventPayload, Message, Recipient};
 use common::infra::tenancy::{in_tenant, Tenant, TenantSlug};
 use futures::FutureExt;
-use serde::Deserialize;
 use sqlx::PgPool;
+use zorgportaal_tests::broker::{queues_in_namespace, rabbitmqctl, BrokerQueue};
 use zorgportaal_tests::tally::MailTally;
 use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
 
@@ -68,10 +70,10 @@ async fn broker_faults_while_10000_committed_events_flow_lose_none_and_duplicate
             (sent_count(&platform.db).await >= COMMIT_BATCH).then_some(())
         })
         .await;
-        let sent_at_fault = inject_faults(&log).await;
+        let at_fault = inject_faults(&log).await;
         writer.await.expect("the event writer");
         let drained = wait_for_drain(&platform, started).await;
-        (sent_at_fault, drained)
+        (at_fault, drained)
     })
     .catch_unwind()
     .await;
@@ -98,16 +100,22 @@ async fn broker_faults_while_10000_committed_events_flow_lose_none_and_duplicate
         deleting.elapsed().as_secs_f64()
     );
 
-    let (sent_at_fault, drained) = flow.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let (at_fault, drained) = flow.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
     assert!(
         drained,
         "the platform did not drain within {DRAIN_TIMEOUT:?}"
     );
     tally.assert_exactly_one_per_event();
-    // A fault that hits an idle platform proves nothing.
-    for (fault, sent) in &sent_at_fault {
+    // A fault that hits an idle platform proves nothing: at each one the relay still had events
+    // to publish, and the notifier e-mails to send.
+    for moment in &at_fault {
+        let fault = moment.what;
         assert!(
-            *sent < EVENTS,
+            moment.unrelayed > 0,
+            "{fault}: every event was already published; the fault missed the relay"
+        );
+        assert!(
+            moment.sent < EVENTS,
             "{fault}: every e-mail was already sent; the fault hit an idle platform"
         );
     }
@@ -115,72 +123,86 @@ async fn broker_faults_while_10000_committed_events_flow_lose_none_and_duplicate
 }
 
 #[tokio::test]
-async fn every_notifier_queue_is_a_quorum_queue_that_dead_letters_at_least_once_and_rejects_publishes_when_full(
+async fn every_queue_of_the_notifier_and_the_jobs_is_a_quorum_queue_that_dead_letters_at_least_once_and_rejects_publishes_when_full(
 ) {
     let _turn = BROKER.lock().await;
     let platform = TestPlatform::start_with(
         Services {
             notifier: true,
+            worker: true,
             ..Services::NONE
         },
         &[],
     )
     .await;
     let topology = platform.topology();
-    let main = topology.queue("notifier");
-    let parked = topology.parking_queue("notifier");
+    let consumers: Vec<String> = ConsumerSpec::all().into_iter().map(|c| c.name).collect();
+    assert_eq!(consumers, ["notifier", "jobs"], "the platform's consumers");
+    let expected: HashSet<String> = consumers
+        .iter()
+        .flat_map(|consumer| topology.queues_of(consumer))
+        .map(|(name, _)| name)
+        .collect();
+
+    // The notifier and the worker declare their queues when they connect; read them back from
+    // the broker.
+    let queues: HashMap<String, BrokerQueue> =
+        eventually(Duration::from_secs(30), "the platform's queues", || async {
+            let queues = queues_in_namespace(&platform.namespace).await;
+            expected
+                .iter()
+                .all(|name| queues.contains_key(name))
+                .then_some(queues)
+        })
+        .await;
+    let mut names: Vec<&str> = queues.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    let mut wanted: Vec<&str> = expected.iter().map(String::as_str).collect();
+    wanted.sort_unstable();
+    assert_eq!(
+        names, wanted,
+        "the namespace holds exactly the notifier's and the jobs' queues"
+    );
+    for consumer in &consumers {
+        assert_consumer_queues(&topology, &queues, consumer);
+    }
+    platform.finish().await;
+}
+
+/// `consumer`'s queues as the broker reports them: all quorum queues that dead-letter
+/// at-least-once and reject publishes when full; each retry queue waits its delay and then
+/// hands back to the main queue; the main queue parks what keeps crashing its consumer.
+fn assert_consumer_queues(
+    topology: &Topology,
+    queues: &HashMap<String, BrokerQueue>,
+    consumer: &str,
+) {
+    let main = topology.queue(consumer);
+    let parked = topology.parking_queue(consumer);
     let retries: Vec<(String, Duration)> = topology
         .retry_delays()
         .iter()
-        .map(|delay| (topology.retry_queue("notifier", *delay), *delay))
+        .map(|delay| (topology.retry_queue(consumer, *delay), *delay))
         .collect();
     assert_eq!(
         retries.len(),
         3,
         "the harness configures three retry delays"
     );
-    let mut expected: HashSet<&str> = retries.iter().map(|(name, _)| name.as_str()).collect();
-    expected.extend([main.as_str(), parked.as_str()]);
-
-    // The notifier declares its queues when it connects; read them back from the broker.
-    let queues: HashMap<String, BrokerQueue> =
-        eventually(Duration::from_secs(30), "the notifier's queues", || async {
-            let queues = queues_in_namespace(&platform.namespace).await;
-            expected
-                .iter()
-                .all(|name| queues.contains_key(*name))
-                .then_some(queues)
-        })
-        .await;
-    let mut names: Vec<&str> = queues.keys().map(String::as_str).collect();
-    names.sort_unstable();
-    let mut wanted: Vec<&str> = expected.iter().copied().collect();
-    wanted.sort_unstable();
-    assert_eq!(
-        names, wanted,
-        "the namespace holds exactly the notifier's queues"
-    );
-
-    for queue in queues.values() {
-        assert_eq!(queue.kind, "quorum", "{}: queue type", queue.name);
-        assert_eq!(
-            queue.string_arg("x-queue-type"),
-            Some("quorum"),
-            "{}",
-            queue.name
-        );
+    for (name, _) in topology.queues_of(consumer) {
+        let queue = &queues[&name];
+        assert_eq!(queue.kind, "quorum", "{name}: queue type");
+        assert_eq!(queue.string_arg("x-queue-type"), Some("quorum"), "{name}");
         assert_eq!(
             queue.string_arg("x-dead-letter-strategy"),
             Some("at-least-once"),
-            "{}",
-            queue.name
+            "{name}"
         );
         // RabbitMQ dead-letters at-least-once only when the queue rejects publishes when full.
         assert_eq!(
             queue.string_arg("x-overflow"),
             Some("reject-publish"),
-            "{}",
-            queue.name
+            "{name}"
         );
     }
     // The wiring: a failed message waits in a retry queue, then goes back to the main queue;
@@ -201,38 +223,43 @@ async fn every_notifier_queue_is_a_quorum_queue_that_dead_letters_at_least_once_
         assert_eq!(ttl, i64::try_from(delay.as_millis()).ok(), "{name}: TTL");
     }
     let main_queue = &queues[&main];
-    assert_eq!(main_queue.string_arg("x-dead-letter-exchange"), Some(""));
+    assert_eq!(
+        main_queue.string_arg("x-dead-letter-exchange"),
+        Some(""),
+        "{main}"
+    );
     assert_eq!(
         main_queue.string_arg("x-dead-letter-routing-key"),
-        Some(parked.as_str())
+        Some(parked.as_str()),
+        "{main}"
     );
     assert!(
         main_queue.number_arg("x-delivery-limit").is_some(),
-        "main queue has a delivery limit"
+        "{main} has a delivery limit"
     );
     assert_eq!(
         queues[&parked].string_arg("x-dead-letter-routing-key"),
-        None
+        None,
+        "{parked}"
     );
-    platform.finish().await;
 }
 
 /// The three faults, one after another, each lasting [`FAULT_PAUSE`] with a pause of the same
-/// length after it. Returns how many e-mails were sent when each began.
-async fn inject_faults(log: &FaultLog) -> Vec<(&'static str, usize)> {
-    let mut sent_at_fault = Vec::new();
-    sent_at_fault.push(log.fault("closing every broker connection").await);
+/// length after it. Returns where the flow stood when each began.
+async fn inject_faults(log: &FaultLog) -> Vec<FaultMoment> {
+    let mut at_fault = Vec::new();
+    at_fault.push(log.fault("closing every broker connection").await);
     rabbitmqctl(&["close_all_connections", "test"]).await;
     tokio::time::sleep(FAULT_PAUSE).await;
 
-    sent_at_fault.push(log.fault("stopping the broker application").await);
+    at_fault.push(log.fault("stopping the broker application").await);
     rabbitmqctl(&["stop_app"]).await;
     tokio::time::sleep(FAULT_PAUSE).await;
     log.fault("starting the broker application").await;
     rabbitmqctl(&["start_app"]).await;
     tokio::time::sleep(FAULT_PAUSE).await;
 
-    sent_at_fault.push(log.fault("raising a memory alarm").await);
+    at_fault.push(log.fault("raising a memory alarm").await);
     rabbitmqctl(&["set_vm_memory_high_watermark", "0.000001"]).await;
     wait_for_memory_alarm(true).await;
     tokio::time::sleep(FAULT_PAUSE).await;
@@ -240,7 +267,7 @@ async fn inject_faults(log: &FaultLog) -> Vec<(&'static str, usize)> {
     rabbitmqctl(&["set_vm_memory_high_watermark", "0.4"]).await;
     wait_for_memory_alarm(false).await;
     tokio::time::sleep(FAULT_PAUSE).await;
-    sent_at_fault
+    at_fault
 }
 
 // ---------------------------------------------------------------- events and e-mail
@@ -364,38 +391,39 @@ struct FaultLog {
 }
 
 impl FaultLog {
-    async fn fault(&self, what: &'static str) -> (&'static str, usize) {
+    async fn fault(&self, what: &'static str) -> FaultMoment {
+        // Read before the outbox: an event committed in between is then counted as not yet
+        // committed or as in the outbox, never as relayed.
+        let committed = self.committed.load(Ordering::SeqCst);
         let sent = sent_count(&self.db).await;
         let outbox: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.outbox")
             .fetch_one(&self.db)
             .await
             .expect("count outbox");
+        let outbox = usize::try_from(outbox).expect("a count is not negative");
         println!(
-            "{:>6.1} s  {what}: {}/{EVENTS} events committed, {outbox} in the outbox, {sent} sent",
+            "{:>6.1} s  {what}: {committed}/{EVENTS} events committed, {outbox} in the outbox, {sent} sent",
             self.started.elapsed().as_secs_f64(),
-            self.committed.load(Ordering::SeqCst)
         );
-        (what, sent)
+        FaultMoment {
+            what,
+            sent,
+            unrelayed: EVENTS - committed + outbox,
+        }
     }
 }
 
-// ---------------------------------------------------------------- the broker
-
-/// Runs `rabbitmqctl` and returns its output; panics with its error output when it fails.
-async fn rabbitmqctl(args: &[&str]) -> String {
-    let output = tokio::process::Command::new("rabbitmqctl")
-        .args(args)
-        .output()
-        .await
-        .expect("run rabbitmqctl (is RabbitMQ installed here, and are we root?)");
-    assert!(
-        output.status.success(),
-        "rabbitmqctl {args:?} failed: {}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
+/// Where the flow stood when a fault began.
+#[derive(Debug)]
+struct FaultMoment {
+    what: &'static str,
+    /// E-mails sent.
+    sent: usize,
+    /// Events the relay had still to publish: not yet committed, or in the outbox.
+    unrelayed: usize,
 }
+
+// ---------------------------------------------------------------- the broker
 
 /// Puts the broker back as the other tests expect it (application running, memory watermark
 /// 0.4), whether the test passed or panicked half-way through a fault. Synchronous, because it
@@ -442,58 +470,6 @@ async fn wait_for_memory_alarm(raised: bool) {
         (output.status.success() && memory_alarm == raised).then_some(())
     })
     .await;
-}
-
-/// A queue as `rabbitmqctl list_queues name type arguments messages` reports it.
-#[derive(Debug, Deserialize)]
-struct BrokerQueue {
-    name: String,
-    #[serde(rename = "type")]
-    kind: String,
-    /// `[name, type, value]` triples.
-    arguments: Vec<(String, String, serde_json::Value)>,
-    #[serde(default)]
-    messages: u64,
-}
-
-impl BrokerQueue {
-    fn arg(&self, name: &str) -> Option<&serde_json::Value> {
-        self.arguments
-            .iter()
-            .find(|(arg, _, _)| arg == name)
-            .map(|(_, _, value)| value)
-    }
-
-    fn string_arg(&self, name: &str) -> Option<&str> {
-        self.arg(name).and_then(serde_json::Value::as_str)
-    }
-
-    fn number_arg(&self, name: &str) -> Option<i64> {
-        self.arg(name).and_then(serde_json::Value::as_i64)
-    }
-}
-
-/// The queues of one test namespace, by name, read from the broker.
-async fn queues_in_namespace(namespace: &str) -> HashMap<String, BrokerQueue> {
-    let json = rabbitmqctl(&[
-        "-q",
-        "list_queues",
-        "name",
-        "type",
-        "arguments",
-        "messages",
-        "--formatter",
-        "json",
-    ])
-    .await;
-    let queues: Vec<BrokerQueue> =
-        serde_json::from_str(&json).unwrap_or_else(|e| panic!("rabbitmqctl JSON: {e}: {json}"));
-    let prefix = format!("{namespace}.");
-    queues
-        .into_iter()
-        .filter(|queue| queue.name.starts_with(&prefix))
-        .map(|queue| (queue.name.clone(), queue))
-        .collect()
 }
 
 /// Messages ready or unacknowledged in the notifier's main and retry queues (parked ones are

@@ -9,12 +9,20 @@ use sqlx::Row;
 use zorgportaal_tests::tenants::RollBack;
 use zorgportaal_tests::{Services, TestPlatform};
 
-async fn write_marker(platform: &TestPlatform, tenant: &Tenant) {
+/// Marks the tenant's own tables with its slug: a setting the transactions below read, and a
+/// question in its FAQ, so a page that shows the FAQ shows whose tables it read.
+async fn write_markers(platform: &TestPlatform, tenant: &Tenant) {
     in_tenant(&platform.db, &tenant.slug, async |tx| {
-        sqlx::query("INSERT INTO settings (key, value) VALUES ('owner', to_jsonb($1::text))")
-            .bind(tenant.slug.as_str())
-            .execute(tx.conn())
-            .await?;
+        for marker in [
+            "INSERT INTO settings (key, value) VALUES ('owner', to_jsonb($1::text))",
+            "INSERT INTO faq_entries (language, position, question, answer)
+             VALUES ('nl', 0, 'Alleen voor ' || $1, 'Uit het eigen schema.')",
+        ] {
+            sqlx::query(marker)
+                .bind(tenant.slug.as_str())
+                .execute(tx.conn())
+                .await?;
+        }
         Ok::<_, sqlx::Error>(())
     })
     .await
@@ -73,13 +81,48 @@ async fn read_and_write(pool: &sqlx::PgPool, tenant: &Tenant, ending: Ending) {
     }
 }
 
+/// The web service's pool: small, so its connections serve both tenants' pages in turn.
+const WEB_CONNECTIONS: u32 = 3;
+
+/// Every idle connection of `pool` carries the default search_path again, and without a tenant
+/// transaction the tenant tables are out of reach. Returns how many connections it checked.
+async fn assert_idle_connections_are_clean(pool: &sqlx::PgPool, what: &str) -> usize {
+    let mut held = Vec::new();
+    for _ in 0..pool.num_idle() {
+        held.push(pool.acquire().await.unwrap());
+    }
+    for conn in &mut held {
+        let path: String = sqlx::query("SHOW search_path")
+            .fetch_one(&mut **conn)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            path, "\"$user\", public",
+            "{what}: a connection kept a tenant's path"
+        );
+        let outside = sqlx::query("SELECT count(*) FROM settings")
+            .fetch_one(&mut **conn)
+            .await;
+        assert!(
+            outside.is_err(),
+            "{what}: tenant table reachable outside a tenant transaction"
+        );
+    }
+    held.len()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn interleaved_transactions_never_see_the_other_tenant_and_leave_clean_connections() {
-    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
+    let platform = TestPlatform::start_with(
+        Services::WEB,
+        &[("DATABASE_MAX_CONNECTIONS", WEB_CONNECTIONS.to_string())],
+    )
+    .await;
     let a = platform.create_tenant("Zorggroep A", "#1d4f91").await;
     let b = platform.create_tenant("Zorggroep B", "#7a1f5c").await;
-    write_marker(&platform, &a).await;
-    write_marker(&platform, &b).await;
+    write_markers(&platform, &a).await;
+    write_markers(&platform, &b).await;
 
     // A small pool forces every connection to serve both tenants many times over.
     let pool = PgPoolOptions::new()
@@ -98,23 +141,33 @@ async fn interleaved_transactions_never_see_the_other_tenant_and_leave_clean_con
             read_and_write(&pool, tenant, ending).await;
         });
     }
-    // Requests to both portals interleave with the transactions.
+    // Requests to both portals interleave with the transactions. The FAQ page reads the
+    // tenant's own table, through the web service's small pool: each of its few connections
+    // serves one tenant's page after the other's.
     for i in 0..200usize {
         let tenant = tenants[i % 2].clone();
-        let other = tenants[(i + 1) % 2].display_name.clone();
+        let other = tenants[(i + 1) % 2].slug.clone();
         let http = platform.http.clone();
         let addr = platform.web_addr.unwrap();
         tasks.spawn(async move {
-            let html = http
-                .get(format!("http://{addr}/"))
+            let response = http
+                .get(format!("http://{addr}/veelgestelde-vragen"))
                 .header("Host", &tenant.hosts[0])
                 .send()
                 .await
-                .unwrap()
-                .text()
-                .await
                 .unwrap();
-            assert!(html.contains(&tenant.display_name) && !html.contains(&other));
+            assert_eq!(response.status(), reqwest::StatusCode::OK);
+            let html = response.text().await.unwrap();
+            assert!(
+                html.contains(&format!("Alleen voor {}", tenant.slug)),
+                "{} did not read its own FAQ: {html}",
+                tenant.slug
+            );
+            assert!(
+                !html.contains(&format!("Alleen voor {other}")),
+                "{} read the FAQ of {other}",
+                tenant.slug
+            );
         });
     }
     while let Some(result) = tasks.join_next().await {
@@ -143,28 +196,16 @@ async fn interleaved_transactions_never_see_the_other_tenant_and_leave_clean_con
         assert_eq!(own, i64::try_from(committed).unwrap());
     }
 
-    // Every pooled connection carries the default search_path again, and without a tenant
-    // transaction the tenant tables are out of reach.
-    let mut held = Vec::new();
-    for _ in 0..4 {
-        held.push(pool.acquire().await.unwrap());
+    // Every pooled connection, of the test's pool and of the web service's, carries the
+    // default search_path again, and without a tenant transaction the tenant tables are out of
+    // reach.
+    for (pool, what) in [
+        (&pool, "the test's pool"),
+        (&platform.db, "the web service's pool"),
+    ] {
+        let checked = assert_idle_connections_are_clean(pool, what).await;
+        assert!(checked >= 1, "{what}: no idle connection to check");
     }
-    for conn in &mut held {
-        let path: String = sqlx::query("SHOW search_path")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap()
-            .get(0);
-        assert_eq!(path, "\"$user\", public");
-        let outside = sqlx::query("SELECT count(*) FROM settings")
-            .fetch_one(&mut **conn)
-            .await;
-        assert!(
-            outside.is_err(),
-            "tenant table reachable outside a tenant transaction"
-        );
-    }
-    drop(held);
     pool.close().await;
     platform.finish().await;
 }

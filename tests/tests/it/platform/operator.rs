@@ -1,13 +1,14 @@
-//! The operator's tenant commands (TEN-2) through the real `zorgctl` binary: create with the
-//! first tenant-admin invitation, suspend (and resume), delete.
+//! The operator's commands through the real `zorgctl` binary: tenants (TEN-2) created with the
+//! first tenant-admin invitation, suspended (and resumed), deleted and listed; a test message
+//! through the whole delivery path.
 
 use std::time::Duration;
 
 use common::infra::storage::{ObjectKey, ObjectKind, ObjectStore};
-use common::infra::tenancy::{self, TenantSlug};
+use common::infra::tenancy::{self, Tenant, TenantSlug};
 use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{eventually_mails, link_in, signed_in, signed_in_as};
-use zorgportaal_tests::{eventually, TestPlatform, Visitor};
+use zorgportaal_tests::{eventually, Services, TestPlatform, Visitor};
 
 async fn status_of(platform: &TestPlatform, host: &str) -> (StatusCode, String) {
     let response = platform.get(host, "/").await.unwrap();
@@ -207,4 +208,102 @@ async fn deleting_a_tenant_removes_its_schema_and_files_and_nothing_of_another()
         storage.delete(key).await.unwrap();
     }
     platform.finish().await;
+}
+
+#[tokio::test]
+async fn tenant_list_shows_every_tenant_with_its_status_name_and_hosts() {
+    let platform = TestPlatform::start_with(Services::NONE, &[]).await;
+    let open = platform.create_tenant("Zorggroep Open", "#1d4f91").await;
+    let closed = platform.create_tenant("Zorggroep Dicht", "#1d4f91").await;
+    platform.zorgctl(&["tenant", "suspend", closed.slug.as_str()]);
+
+    let listed = platform.zorgctl(&["tenant", "list"]);
+    let mut lines: Vec<&str> = listed.lines().collect();
+    lines.sort_unstable();
+    let mut expected = vec![
+        format!("{}\tactive\tZorggroep Open\t{}", open.slug, open.hosts[0]),
+        format!(
+            "{}\tsuspended\tZorggroep Dicht\t{}",
+            closed.slug, closed.hosts[0]
+        ),
+    ];
+    expected.sort();
+    assert_eq!(lines, expected, "{listed}");
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn notify_test_sends_a_branded_message_through_the_whole_delivery_path() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Proef", "#2a6f3e").await;
+    let address = platform.unique_email("operator");
+
+    // By e-mail: the printed id is the message's id in its Message-ID.
+    let event_id = notify_test(&platform, &tenant, "--email", &address);
+    let mails = platform
+        .mail
+        .wait_for(&address, 1, Duration::from_secs(20))
+        .await;
+    assert_eq!(mails.len(), 1);
+    let mail = &mails[0];
+    assert_eq!(mail.subject, "Testbericht van Zorggroep Proef");
+    assert!(
+        mail.message_id()
+            .is_some_and(|id| id.starts_with(&format!("<{event_id}@"))),
+        "{:?}",
+        mail.message_id()
+    );
+    let html = mail.html.as_deref().unwrap_or_default();
+    assert!(html.contains("#2a6f3e"), "branded: {html}");
+    let text = mail.text.as_deref().unwrap_or_default();
+    assert!(text.contains("Kenmerk: zorgctl-"), "{text}");
+
+    // By SMS: the provider gets the id as its reference.
+    let event_id = notify_test(&platform, &tenant, "--sms", "+31612345678");
+    let request = eventually(Duration::from_secs(20), "the test SMS", || async {
+        platform.sms.requests().into_iter().next()
+    })
+    .await;
+    assert_eq!(request.kind, "messages");
+    assert_eq!(request.body["reference"], event_id.to_string());
+    assert_eq!(request.body["recipients"][0], "+31612345678");
+    let body = request.body["body"].as_str().unwrap_or_default();
+    assert!(body.contains("Zorggroep Proef"), "{body}");
+
+    // An unknown tenant queues nothing.
+    let written = platform.events_written().await;
+    let refused = std::process::Command::new(zorgportaal_tests::binary("zorgctl"))
+        .args([
+            "notify",
+            "test",
+            "--tenant",
+            "bestaat-niet",
+            "--email",
+            &address,
+        ])
+        .envs(platform.child_env())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert_eq!(platform.events_written().await, written);
+    platform.mail.delete(&mails).await;
+    platform.finish().await;
+}
+
+/// `zorgctl notify test` for `tenant` to `to` over `channel` (`--email`, `--sms`): the event
+/// id it says it queued.
+fn notify_test(platform: &TestPlatform, tenant: &Tenant, channel: &str, to: &str) -> uuid::Uuid {
+    let output = platform.zorgctl(&[
+        "notify",
+        "test",
+        "--tenant",
+        tenant.slug.as_str(),
+        channel,
+        to,
+    ]);
+    let id = output
+        .trim()
+        .strip_prefix("queued test message ")
+        .unwrap_or_else(|| panic!("zorgctl said: {output}"));
+    uuid::Uuid::parse_str(id).unwrap_or_else(|e| panic!("{id}: {e}"))
 }

@@ -1,5 +1,6 @@
-//! The outbox relay: several relays share one outbox without publishing an event twice, and
-//! the trace context of the request that caused an event travels on as AMQP headers.
+//! The outbox relay: several relays share one outbox without publishing an event twice, the
+//! trace context of the request that caused an event travels on as AMQP headers, and an event
+//! the broker cannot route stays in the outbox.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -7,11 +8,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use common::infra::i18n::Language;
-use common::infra::mq::{ConsumerRunner, ConsumerSpec, Handler, HandlerError, Incoming};
-use common::infra::outbox::{self, Event, Message, Recipient};
+use common::infra::mq::{
+    ConsumerRunner, ConsumerSpec, Handler, HandlerError, Incoming, MqError, Publisher,
+};
+use common::infra::outbox::{self, Event, Job, Message, Recipient};
 use common::infra::tenancy::{in_tenant, Tenant};
 use tokio_util::sync::CancellationToken;
-use worker::relay::OutboxRelay;
+use worker::relay::{OutboxRelay, RelayError};
 use zorgportaal_tests::{eventually, Services, TestPlatform};
 
 /// How often one message id reached the sink, and its headers the first time.
@@ -98,8 +101,9 @@ async fn three_relays_at_once_publish_every_event_exactly_once() {
     let stop = CancellationToken::new();
     let consuming = start_sink(&platform, sink.clone(), &stop).await;
 
+    let relaying = CancellationToken::new();
     let relays: Vec<_> = (0..3)
-        .map(|_| tokio::spawn(relay(&platform).run(stop.clone())))
+        .map(|_| tokio::spawn(relay(&platform).run(relaying.clone())))
         .collect();
     let mut ids = Vec::with_capacity(EVENTS);
     for chunk in (0..EVENTS).collect::<Vec<_>>().chunks(100) {
@@ -124,8 +128,18 @@ async fn three_relays_at_once_publish_every_event_exactly_once() {
     )
     .await;
     platform.wait_for_empty_outbox(Duration::from_secs(5)).await;
-    // Anything published twice would arrive within moments of the rest.
-    tokio::time::sleep(Duration::from_millis(500)).await;
+    // The relays stop, so nothing more is published; then the sink stops. Whatever it had not
+    // taken yet, a duplicate among it, is then back in its queue.
+    relaying.cancel();
+    for relay in relays {
+        relay.await.unwrap();
+    }
+    stop.cancel();
+    consuming.await.unwrap();
+    let left = platform
+        .wait_for_no_consumer(&platform.topology().queue("sink"), Duration::from_secs(30))
+        .await;
+    assert_eq!(left, 0, "published more often than there are events");
     let seen = sink.seen.lock().unwrap().clone();
     assert_eq!(seen.len(), EVENTS);
     for id in &ids {
@@ -135,12 +149,6 @@ async fn three_relays_at_once_publish_every_event_exactly_once() {
             "event {id} published other than once"
         );
     }
-
-    stop.cancel();
-    for relay in relays {
-        relay.await.unwrap();
-    }
-    consuming.await.unwrap();
     platform.finish().await;
 }
 
@@ -187,4 +195,68 @@ async fn the_trace_context_of_the_request_travels_with_its_event() {
     relaying.await.unwrap();
     consuming.await.unwrap();
     platform.finish().await;
+}
+
+#[tokio::test]
+async fn an_event_no_queue_is_bound_to_stays_in_the_outbox_until_it_can_be_delivered() {
+    let mut platform = TestPlatform::start_with(Services::NONE, &[]).await;
+    platform.track_consumer("sink");
+    let tenant = platform.create_tenant("Zorggroep Nergens", "#1d4f91").await;
+    let job = Event::job(
+        Some(tenant.slug.clone()),
+        time::OffsetDateTime::UNIX_EPOCH,
+        Job::DeleteObjects { keys: Vec::new() },
+    );
+    platform
+        .commit_events(&tenant, std::slice::from_ref(&job))
+        .await;
+
+    // A relay that declares only the sink: no queue is bound to the job's routing key, so the
+    // broker returns the event. The relay keeps it, however often it tries.
+    let narrow = relay(&platform);
+    let publisher = Publisher::open(&platform.broker(), &platform.topology(), &narrow.consumers)
+        .await
+        .unwrap();
+    for attempt in 1..=2 {
+        let relayed = narrow.relay_batch(&publisher).await;
+        assert!(
+            matches!(
+                &relayed,
+                Err(RelayError::Broker(MqError::Unroutable(id, key)))
+                    if *id == job.id.to_string() && *key == job.payload.routing_key()
+            ),
+            "attempt {attempt}: {relayed:?}"
+        );
+        assert_eq!(
+            outbox_event_ids(&platform).await,
+            vec![job.id],
+            "attempt {attempt}: the returned event left the outbox"
+        );
+    }
+    publisher.close().await;
+
+    // Once its consumer's queue is declared, the same event goes out, into that queue.
+    let full = OutboxRelay {
+        consumers: ConsumerSpec::all(),
+        ..relay(&platform)
+    };
+    let publisher = Publisher::open(&platform.broker(), &platform.topology(), &full.consumers)
+        .await
+        .unwrap();
+    let relayed = full.relay_batch(&publisher).await.unwrap();
+    publisher.close().await;
+    assert_eq!(relayed.count, 1);
+    assert_eq!(platform.outbox_len().await, 0);
+    let jobs = platform
+        .queue_count(&platform.topology().queue("jobs"))
+        .await;
+    assert_eq!(jobs.ready, 1, "the event waits in the jobs queue");
+    platform.finish().await;
+}
+
+async fn outbox_event_ids(platform: &TestPlatform) -> Vec<uuid::Uuid> {
+    sqlx::query_scalar("SELECT event_id FROM platform.outbox ORDER BY seq")
+        .fetch_all(&platform.db)
+        .await
+        .unwrap()
 }

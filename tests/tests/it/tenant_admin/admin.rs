@@ -221,17 +221,70 @@ async fn branding_is_checked_and_then_used_on_every_page_and_in_every_mail() {
     assert_eq!(bytes, PNG);
     assert_eq!(headers["content-type"], "image/png");
 
-    // Mail from now on carries the new name.
+    // A signed-in page and an error page (signed in or not) carry the same branding: the name,
+    // the theme with the new colours, the logo.
+    let mut signed_out = Visitor::new(&platform, &tenant.hosts[0]);
+    for (what, page, status) in [
+        (
+            "the signed-in overview",
+            admin.get("/overzicht").await,
+            StatusCode::OK,
+        ),
+        (
+            "a missing page, signed in",
+            admin.get("/bestaat-niet").await,
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            "a missing page, signed out",
+            signed_out.get("/bestaat-niet").await,
+            StatusCode::NOT_FOUND,
+        ),
+    ] {
+        assert_eq!(page.status, status, "{what}: {}", page.body);
+        assert!(page.shows("Zorggroep Nieuw"), "{what}: {}", page.body);
+        assert!(!page.shows("Zorggroep Oud"), "{what}: {}", page.body);
+        assert_eq!(theme(&page), theme(&start), "{what}: the theme");
+        assert_eq!(
+            zorgportaal_tests::linked_href(
+                &page.body.replace("src=\"", "href=\""),
+                "/branding/logo"
+            ),
+            Some(logo.clone()),
+            "{what}: the logo"
+        );
+    }
+
+    // Mail from now on carries the new name, colour and contact details: in two kinds of mail.
     let mut again = Visitor::new(&platform, &tenant.hosts[0]);
     enter_password(&mut again, &email, PASSWORD).await;
-    let mail = eventually_mails(
+    let code_mail = eventually_mails(
         &platform,
         &email,
         "Twee-factor authenticatie inlogcode voor Zorggroep Nieuw",
         1,
     )
     .await;
-    assert!(mail.html.as_deref().unwrap_or_default().contains("#0b5d4b"));
+    let mut forgot = Visitor::new(&platform, &tenant.hosts[0]);
+    forgot.get("/wachtwoord-vergeten").await;
+    let asked = forgot
+        .post("/wachtwoord-vergeten", &[("email", &email)])
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    let reset_mail = eventually_mails(
+        &platform,
+        &email,
+        "Nieuw wachtwoord kiezen voor Zorggroep Nieuw",
+        1,
+    )
+    .await;
+    for mail in [&code_mail, &reset_mail] {
+        let html = mail.html.as_deref().unwrap_or_default();
+        assert!(html.contains("#0b5d4b"), "{}: {html}", mail.subject);
+        assert!(html.contains("Zorggroep Nieuw"), "{}: {html}", mail.subject);
+        assert!(!html.contains("Zorggroep Oud"), "{}: {html}", mail.subject);
+        assert!(html.contains("030 123 45 67"), "{}: {html}", mail.subject);
+    }
     platform.finish().await;
 }
 

@@ -42,6 +42,22 @@ async fn objects_of(platform: &TestPlatform, tenant: &Tenant) -> Vec<String> {
         .unwrap()
 }
 
+/// The employee's name and role as stored in the tenant's table, if the row is there.
+async fn employee_row(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    id: uuid::Uuid,
+) -> Option<(String, String)> {
+    sqlx::query_as(&format!(
+        "SELECT name, role FROM \"{}\".employees WHERE id = $1",
+        tenant.slug.schema_name()
+    ))
+    .bind(id)
+    .fetch_optional(&platform.db)
+    .await
+    .unwrap()
+}
+
 #[tokio::test]
 async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants() {
     let platform = TestPlatform::start().await;
@@ -72,9 +88,16 @@ async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants()
         .next()
         .unwrap()
         .to_owned();
-    let id = page_path
-        .trim_start_matches("/beheer/medewerkers/")
-        .to_owned();
+    let id = uuid::Uuid::parse_str(
+        page_path
+            .strip_prefix("/beheer/medewerkers/")
+            .unwrap_or_else(|| panic!("not an employee's page: {page_path}")),
+    )
+    .unwrap_or_else(|e| panic!("the employee's id in {page_path}: {e}"));
+    assert_eq!(
+        employee_row(&platform, &tenant, id).await,
+        Some(("Sanne Bakker".to_owned(), "Wijkverpleegkundige".to_owned()))
+    );
     let list = admin.get("/beheer/medewerkers").await;
     assert!(list.shows("Sanne Bakker") && list.shows("Wijkverpleegkundige"));
 
@@ -86,6 +109,10 @@ async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants()
         .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert!(admin.get(&page_path).await.shows("Sanne de Bakker"));
+    assert_eq!(
+        employee_row(&platform, &tenant, id).await,
+        Some(("Sanne de Bakker".to_owned(), "Verzorgende IG".to_owned()))
+    );
 
     // The photo: a text file named .jpg is refused; a PNG named .txt is taken and resized.
     admin.get(&page_path).await;
@@ -151,11 +178,13 @@ async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants()
         .post(&format!("{page_path}/verwijderen"), &[])
         .await;
     assert_eq!(delete_elsewhere.status, StatusCode::NOT_FOUND);
+    assert!(employee_row(&platform, &tenant, id).await.is_some());
 
     // Removing the employee removes the photo too.
     admin.get(&page_path).await;
     let removed = admin.post(&format!("{page_path}/verwijderen"), &[]).await;
     assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(employee_row(&platform, &tenant, id).await, None);
     assert!(!admin
         .get("/beheer/medewerkers")
         .await
@@ -167,6 +196,5 @@ async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants()
             .then_some(())
     })
     .await;
-    assert!(!id.is_empty());
     platform.finish().await;
 }

@@ -92,6 +92,7 @@ async fn a_text_file_renamed_to_jpg_is_refused() {
     let tenant = platform.create_tenant("Zorggroep Foto", "#1d4f91").await;
     let (mut ans, _) = signed_in(&platform, &tenant, "Ans").await;
 
+    let written = platform.events_written().await;
     let page = upload(
         &mut ans,
         "vakantie.jpg",
@@ -112,6 +113,11 @@ async fn a_text_file_renamed_to_jpg_is_refused() {
     );
     assert!(page.shows("name=\"photo\""), "the form is shown again");
     assert!(objects_of(&tenant).await.is_empty());
+    assert_eq!(
+        platform.events_written().await,
+        written,
+        "the refused file was queued for resizing"
+    );
     let (status, _, _) = ans.get_bytes("/account/foto").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     platform.finish().await;
@@ -126,6 +132,7 @@ async fn a_20_mb_image_is_refused_with_a_clear_message() {
     // A real PNG, padded to 20 MB: an image by its content, too large by its size.
     let mut big = photo(64, 64, [10, 120, 40], ImageFormat::Png);
     big.resize(20 * 1024 * 1024, 0);
+    let written = platform.events_written().await;
     let page = upload(&mut ans, "groot.png", "image/png", &big).await;
     assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", page.body);
     assert!(
@@ -135,6 +142,11 @@ async fn a_20_mb_image_is_refused_with_a_clear_message() {
     );
     assert!(page.shows("name=\"photo\""), "the form is shown again");
     assert!(objects_of(&tenant).await.is_empty());
+    assert_eq!(
+        platform.events_written().await,
+        written,
+        "the refused image was queued for resizing"
+    );
 
     // The page still works afterwards, on the same connection pool.
     let settings = ans.get("/instellingen").await;
@@ -473,6 +485,7 @@ async fn nobody_sees_or_changes_another_persons_photo() {
 
     // Bert's upload changes Bert's photo only, even when it names Ans.
     bert.get("/instellingen").await;
+    let written = platform.events_written().await;
     let page = bert
         .post_file(
             &format!("/account/foto?account={ans_id}"),
@@ -483,6 +496,12 @@ async fn nobody_sees_or_changes_another_persons_photo() {
         )
         .await;
     assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        platform.events_written().await - written,
+        1,
+        "one upload, one resize job"
+    );
+    // That one job has run once Bert's new photo shows: what it did to Ans's is done too.
     let bert_photo = shown_photo(&mut bert).await;
     assert!(bert_photo.get_pixel(128, 128).0[2] > 180);
     let ans_photo = shown_photo(&mut ans).await;
@@ -513,8 +532,10 @@ async fn nobody_sees_or_changes_another_persons_photo() {
 async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
     use common::accounts::AccountId;
     use common::infra::clock::Clock;
+    use common::infra::mq::{Handler, Incoming};
     use common::infra::outbox::{Event, Job};
     use common::infra::storage::{ObjectKey, ObjectKind};
+    use worker::jobs::JobHandler;
 
     let platform = TestPlatform::start().await;
     let tenant = platform.create_tenant("Zorggroep Herhaal", "#1d4f91").await;
@@ -533,7 +554,8 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
     assert_eq!(shown.len(), 1);
     let upload_key = shown[0].trim_end_matches(".256.jpg").to_owned();
 
-    // The same job again (a redelivery): the shown photo stays.
+    // The same job again, as a redelivery hands it to the worker's job handler: when the
+    // handler is done, the shown photo is still there, and nothing else is.
     let again = Event::job(
         Some(tenant.slug.clone()),
         platform.clock.now(),
@@ -542,8 +564,26 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
             upload_key: upload_key.clone(),
         },
     );
-    platform.commit_events(&tenant, &[again]).await;
-    platform.wait_for_empty_outbox(WAIT).await;
+    let redelivered = Incoming {
+        message_id: again.id.to_string(),
+        routing_key: again.payload.routing_key(),
+        attempt: 1,
+        headers: Default::default(),
+        body: serde_json::to_vec(&again).unwrap(),
+    };
+    let jobs = JobHandler {
+        db: platform.db.clone(),
+        storage: store(),
+        clock: platform.clock.clone(),
+    };
+    jobs.handle(&redelivered).await.unwrap();
+    assert_eq!(
+        objects_of(&tenant).await,
+        shown,
+        "the redelivery changed storage"
+    );
+    let still = shown_photo(&mut ans).await;
+    assert!(still.get_pixel(128, 128).0[0] > 180);
 
     // A job for an upload that is no longer the account's latest removes that upload.
     let stale = ObjectKey::new(&tenant.slug, ObjectKind::ProfilePhoto);

@@ -193,8 +193,41 @@ async fn a_second_sign_up_with_the_same_address_reveals_nothing_and_tells_the_ow
         "Ander-Sterk-W8w-77",
     )
     .await;
-    assert_eq!(a.status, b.status);
-    assert!(b.shows("Kijk in je e-mail"));
+    // The answer to the second sign-up is the answer to the first, byte for byte, but for what
+    // differs between any two answers: the visitor's form token, the address as each typed it,
+    // the request id and the date.
+    fn comparable(
+        page: &zorgportaal_tests::Page,
+        typed: &str,
+    ) -> (StatusCode, Vec<(String, String)>, String) {
+        let marker = "name=\"csrf\" value=\"";
+        let token = page.body.find(marker).map(|start| {
+            let value = &page.body[start + marker.len()..];
+            value[..value.find('"').unwrap_or(value.len())].to_owned()
+        });
+        let mut body = page.body.replace(typed, "(address)");
+        if let Some(token) = token.filter(|t| !t.is_empty()) {
+            body = body.replace(&token, "(form token)");
+        }
+        let mut headers: Vec<(String, String)> = page
+            .headers
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "date" | "x-request-id"))
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        headers.sort();
+        (page.status, headers, body)
+    }
+    assert!(a.shows("Kijk in je e-mail"), "{}", a.body);
+    assert_eq!(
+        comparable(&a, &email),
+        comparable(&b, &email.to_uppercase())
+    );
     accounts::mail_with_subject(&platform, &email, "Welkom bij Zorggroep Dubbel").await;
     let notice = accounts::eventually_mails(&platform, &email, "", 2).await;
     let all = platform.mail.to(&email).await;

@@ -200,7 +200,7 @@ async fn an_admin_prints_a_letter_and_a_person_links_a_care_page_with_its_code()
         "{text}"
     );
     assert!(text.contains("Ik ga akkoord"), "{text}");
-    // Only the hash is stored.
+    // Only the hash is stored: that of the code as it is checked (upper case, no dashes).
     let stored: Vec<u8> = sqlx::query_scalar(&format!(
         "SELECT code_hash FROM \"{}\".activation_codes WHERE client_record_id = $1",
         schema(&tenant)
@@ -209,7 +209,8 @@ async fn an_admin_prints_a_letter_and_a_person_links_a_care_page_with_its_code()
     .fetch_one(&platform.db)
     .await
     .unwrap();
-    assert_ne!(stored, code.as_bytes());
+    let normalised = activation::normalise(&code).expect("the letter's code is a code");
+    assert_eq!(stored, common::infra::crypto::hash_token(&normalised));
     assert!(admin.get("/beheer/clienten").await.shows("Geldig tot"));
 
     // A person without a care page uses the code: first "Klopt dit?", nothing linked yet.
@@ -355,8 +356,11 @@ async fn each_refusal_has_its_own_message_and_links_nothing() {
         "locked code",
     );
 
-    // Agreeing straight away with a refused code links nothing either.
-    let sneaky = person
+    // Agreeing straight away with the expired code links nothing either. Asked by an account
+    // with no wrong tries, so the code's expiry answers, not the limit on tries.
+    let (mut sneaky, _) = signed_in(&platform, &tenant, "meteen-akkoord").await;
+    sneaky.get("/zorgpagina/activatiecode").await;
+    let agreed = sneaky
         .post(
             "/zorgpagina/activatiecode/akkoord",
             &[
@@ -366,7 +370,13 @@ async fn each_refusal_has_its_own_message_and_links_nothing() {
             ],
         )
         .await;
-    assert_ne!(sneaky.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        agreed.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        agreed.body
+    );
+    refused(&agreed, EXPIRED, "agreeing with an expired code");
     assert!(linked_pages(&platform, &tenant)
         .await
         .iter()
