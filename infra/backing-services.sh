@@ -22,6 +22,7 @@ LOG_DIR="$ZORGPORTAAL_CACHE/logs"
 
 # Seconds to wait for a service to become usable after starting it.
 WAIT_SECONDS="${ZORGPORTAAL_WAIT_SECONDS:-90}"
+RABBIT_BOOT_WAIT_SECONDS="${ZORGPORTAAL_RABBIT_BOOT_WAIT_SECONDS:-300}"
 # Seconds to wait for a `cargo install garage` that some other process is already running.
 GARAGE_BUILD_WAIT_SECONDS="${ZORGPORTAAL_GARAGE_BUILD_WAIT_SECONDS:-1800}"
 
@@ -262,12 +263,33 @@ rabbit_stop_leftovers() {
   wait_for 15 bash -c '! pgrep -f "beam.*rabbit" >/dev/null' || true
 }
 
+# A node that recovers many quorum queues accepts connections minutes before it answers AMQP;
+# restarting it then only starts the recovery again. It gets its boot time first.
+rabbit_finishes_booting() {
+  as_root timeout 5 rabbitmqctl -q status </dev/null >/dev/null 2>&1 || return 1
+  say rabbitmq "a node is running but does not answer AMQP yet; giving it ${RABBIT_BOOT_WAIT_SECONDS}s to finish booting"
+  as_root timeout $((RABBIT_BOOT_WAIT_SECONDS + 10)) \
+    rabbitmqctl -q await_startup --timeout "$RABBIT_BOOT_WAIT_SECONDS" </dev/null >/dev/null 2>&1 &&
+    wait_for 30 rabbit_healthy
+}
+
+# Test and benchmark runs give each platform its own namespace of queues (t<12 hex>., bench<8
+# hex>.) and delete it when they finish. A run that is killed, or a test that panics, leaves its
+# quorum queues behind, and hundreds of them make the node slow to boot. The broker removes
+# such a namespace's queues itself once nobody has used them for half an hour.
+rabbit_expire_test_namespaces() {
+  rabbit_local || return 0
+  as_root timeout 30 rabbitmqctl -q set_policy --apply-to queues zorgportaal-test-namespaces \
+    '^(t[0-9a-f]{12}|bench[0-9a-f]{8})\.' '{"expires":1800000}' </dev/null >/dev/null 2>&1 ||
+    say rabbitmq "could not set the expiry policy for test namespaces (left as it is)"
+}
+
 # Starts the local node and waits for it; returns 1 with the start output kept in $RABBIT_START_LOG.
 rabbit_start() {
   mkdir -p "$LOG_DIR"
   say rabbitmq "starting: rabbitmq-server -detached"
   as_root rabbitmq-server -detached </dev/null >"$RABBIT_START_LOG" 2>&1 || true
-  wait_for "$WAIT_SECONDS" rabbit_ready && rabbit_healthy
+  wait_for "$RABBIT_BOOT_WAIT_SECONDS" rabbit_ready && rabbit_healthy
 }
 
 rabbit_start_failed() {
@@ -289,6 +311,7 @@ rabbitmq_up() {
   RABBIT_START_LOG="$LOG_DIR/rabbitmq-start.log"
   if rabbit_healthy; then
     say rabbitmq "already answering on $RABBIT_HOSTPORT, leaving it alone"
+    rabbit_expire_test_namespaces
     return 0
   fi
   rabbit_local || die rabbitmq "$RABBIT_HOSTPORT does not answer AMQP and is not local"
@@ -299,16 +322,22 @@ rabbitmq_up() {
       return 0
     fi
   fi
+  if pgrep -f 'beam.*rabbit' >/dev/null 2>&1 && rabbit_finishes_booting; then
+    say rabbitmq "up on $RABBIT_HOSTPORT (the running node finished booting)"
+    rabbit_expire_test_namespaces
+    return 0
+  fi
   if port_open "$RABBIT_HOST" "$RABBIT_PORT"; then
     say rabbitmq "$RABBIT_HOSTPORT accepts connections but does not answer AMQP; restarting the node"
   fi
   if pgrep -f 'beam.*rabbit' >/dev/null 2>&1; then rabbit_stop_leftovers; fi
   if ! rabbit_start; then
-    say rabbitmq "no answer after ${WAIT_SECONDS}s; stopping what is left and starting once more"
+    say rabbitmq "no answer after ${RABBIT_BOOT_WAIT_SECONDS}s; stopping what is left and starting once more"
     rabbit_stop_leftovers
     rabbit_start || rabbit_start_failed
   fi
   say rabbitmq "up on $RABBIT_HOSTPORT"
+  rabbit_expire_test_namespaces
 }
 
 rabbitmq_status() {
