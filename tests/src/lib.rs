@@ -33,7 +33,7 @@ pub mod visitor;
 pub mod wait;
 
 pub use mail::{CaughtMail, MailCatcher};
-pub use platform::{env_with, Services, TestPlatform};
+pub use platform::{env_with, OwnNotifier, Services, TestPlatform};
 pub use processes::binary;
 pub use sms::SmsReceiver;
 pub use visitor::{linked_href, Page, Visitor};

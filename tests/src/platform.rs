@@ -233,6 +233,19 @@ impl TestPlatform {
         }
     }
 
+    /// Starts a notifier that the test stops itself (besides the platform's own, or instead
+    /// of it with `Services { notifier: false, .. }`).
+    pub async fn start_notifier(&self) -> OwnNotifier {
+        let notifier = notifier::Notifier::with_pool(self.config.clone(), self.db.clone())
+            .await
+            .expect("build notifier");
+        let stop = self.stop.child_token();
+        OwnNotifier {
+            task: tokio::spawn(notifier.run_until_stopped(stop.clone())),
+            stop,
+        }
+    }
+
     /// A unique e-mail address for this test (the mail catcher is shared by all tests).
     pub fn unique_email(&self, who: &str) -> String {
         format!(
@@ -325,6 +338,21 @@ enum BrokerAtFinish {
 /// The guard: a platform must end with [`TestPlatform::finish`]. Dropped without it, it stops
 /// its services and fails the test — unless the test is failing already (a second panic while
 /// unwinding would abort the whole test binary and hide the first).
+/// A notifier started by [`TestPlatform::start_notifier`].
+pub struct OwnNotifier {
+    stop: CancellationToken,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl OwnNotifier {
+    /// Stops intake and waits until the work in hand is finished (or, after the grace period,
+    /// given back to the broker).
+    pub async fn stop(self) {
+        self.stop.cancel();
+        self.task.await.expect("the notifier ran without panicking");
+    }
+}
+
 impl Drop for TestPlatform {
     fn drop(&mut self) {
         if self.finished {

@@ -1,5 +1,5 @@
 //! A local stand-in for the SMS/voice provider's HTTP endpoint that records every request, and
-//! can be told to answer with failures first.
+//! can be told to answer with failures first, or not to answer at all.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -21,6 +21,7 @@ pub struct ProviderRequest {
 struct Recorder {
     requests: Mutex<Vec<ProviderRequest>>,
     failures_left: AtomicUsize,
+    stalls_left: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -52,6 +53,14 @@ async fn receive(
             authorization: req.header("authorization").map(str::to_owned),
             body,
         });
+    let stalling = recorder
+        .stalls_left
+        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+        .is_ok();
+    if stalling {
+        // Taken in (and recorded), but the answer never comes within any sender's time-out.
+        tokio::time::sleep(std::time::Duration::from_secs(600)).await;
+    }
     StatusCode::CREATED
 }
 
@@ -83,6 +92,12 @@ impl SmsReceiver {
     /// The next `count` requests are answered 503 (and not recorded).
     pub fn fail_next(&self, count: usize) {
         self.recorder.failures_left.store(count, Ordering::SeqCst);
+    }
+
+    /// The next `count` requests are recorded, then left without an answer: the provider took
+    /// them in, but the sender cannot know.
+    pub fn stall_next(&self, count: usize) {
+        self.recorder.stalls_left.store(count, Ordering::SeqCst);
     }
 
     pub fn requests(&self) -> Vec<ProviderRequest> {

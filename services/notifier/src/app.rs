@@ -31,6 +31,8 @@ impl Notifier {
         let tenants = TenantDirectory::load(db.clone()).await?;
         let handler = NotificationHandler {
             db,
+            owner: uuid::Uuid::new_v4(),
+            claim_lease: config.notifier.claim_lease,
             tenants: tenants.clone(),
             templates: MessageTemplates::new().context("loading message templates")?,
             mailer: Mailer::new(&config.smtp).context("SMTP settings")?,

@@ -22,6 +22,8 @@ pub enum EmailError {
 pub struct Mailer {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from_address: String,
+    /// The right-hand side of our Message-IDs: the sender's domain, as RFC 5322 advises.
+    message_id_domain: String,
 }
 
 pub struct Outgoing<'a> {
@@ -45,7 +47,8 @@ impl Mailer {
         };
         let mut builder = builder
             .port(config.port)
-            .pool_config(PoolConfig::new().max_size(config.pool_size));
+            .pool_config(PoolConfig::new().max_size(config.pool_size))
+            .timeout(Some(config.timeout));
         if let (Some(user), Some(password)) = (&config.username, &config.password) {
             builder = builder.credentials(Credentials::new(
                 user.clone(),
@@ -55,6 +58,11 @@ impl Mailer {
         Ok(Self {
             transport: builder.build(),
             from_address: config.from_address.clone(),
+            message_id_domain: config
+                .from_address
+                .rsplit_once('@')
+                .map_or("zorgportaal", |(_, domain)| domain)
+                .to_owned(),
         })
     }
 
@@ -79,7 +87,10 @@ impl Mailer {
         }
         let message = builder
             .subject(&email.content.subject)
-            .message_id(Some(format!("<{}@zorgportaal>", email.message_id)))
+            .message_id(Some(format!(
+                "<{}@{}>",
+                email.message_id, self.message_id_domain
+            )))
             .multipart(
                 MultiPart::alternative()
                     .singlepart(

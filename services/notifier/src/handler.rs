@@ -1,4 +1,5 @@
-//! Turns one notification event into one sent message, at most once per event id.
+//! Turns one notification event into one sent message: claimed, sent, marked sent (see
+//! [`crate::claims`]).
 
 use async_trait::async_trait;
 use common::infra::mq::{Handler, HandlerError, Incoming};
@@ -6,36 +7,47 @@ use common::infra::outbox::{Event, EventPayload, Message, Notification, Recipien
 use common::infra::telemetry::metrics::{self, KeyValue};
 use common::infra::tenancy::{Tenant, TenantDirectory};
 use sqlx::PgPool;
+use std::time::Duration;
+use uuid::Uuid;
 
+use crate::claims::{self, Claim};
 use crate::email::{EmailError, Mailer, Outgoing};
 use crate::provider::{ProviderError, SmsProvider};
 use crate::templates::MessageTemplates;
 
-/// Consumer name under which sent events are recorded.
-pub const CONSUMER: &str = "notifier";
-
 pub struct NotificationHandler {
     pub db: PgPool,
+    /// This process, as the owner of its claims.
+    pub owner: Uuid,
+    pub claim_lease: Duration,
     pub tenants: TenantDirectory,
     pub templates: MessageTemplates,
     pub mailer: Mailer,
     pub provider: SmsProvider,
 }
 
-impl From<EmailError> for HandlerError {
-    fn from(error: EmailError) -> Self {
-        match error {
-            EmailError::Address(_) => HandlerError::Permanent(error.to_string()),
-            other => HandlerError::Transient(other.to_string()),
-        }
-    }
+/// Why a message did not go out.
+#[derive(Debug, thiserror::Error)]
+enum SendFailure {
+    #[error("template {0}")]
+    Template(String),
+    #[error(transparent)]
+    Email(#[from] EmailError),
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
 }
 
-impl From<ProviderError> for HandlerError {
-    fn from(error: ProviderError) -> Self {
-        match error {
-            ProviderError::Refused(_) => HandlerError::Permanent(error.to_string()),
-            ProviderError::Unavailable(_) => HandlerError::Transient(error.to_string()),
+impl From<SendFailure> for HandlerError {
+    fn from(failure: SendFailure) -> Self {
+        let permanent = match &failure {
+            SendFailure::Template(_) | SendFailure::Email(EmailError::Address(_)) => true,
+            SendFailure::Email(_) => false,
+            SendFailure::Provider(error) => !matches!(error, ProviderError::Unavailable(_)),
+        };
+        if permanent {
+            HandlerError::Permanent(failure.to_string())
+        } else {
+            HandlerError::Transient(failure.to_string())
         }
     }
 }
@@ -65,12 +77,11 @@ impl NotificationHandler {
         event: &Event,
         tenant: &Tenant,
         notification: &Notification,
-    ) -> Result<(), HandlerError> {
+    ) -> Result<(), SendFailure> {
         let template = notification.message.template_name();
         let reference = event.id.to_string();
         let language = notification.language;
-        let render_error =
-            |e: minijinja::Error| HandlerError::Permanent(format!("template {template}: {e}"));
+        let render_error = |e: minijinja::Error| SendFailure::Template(format!("{template}: {e}"));
         let short_text = || {
             self.templates
                 .short_text(
@@ -135,24 +146,12 @@ impl Handler for NotificationHandler {
             )));
         };
         let tenant = self.tenant(&event).await?;
-
-        // The claim and the send share one transaction: if sending fails the claim is rolled
-        // back and a retry sends; a redelivery after commit finds the claim and sends nothing.
-        // A second notifier holding the same message waits on the claim's row lock.
-        let mut tx = self.db.begin().await.map_err(transient)?;
-        let claimed = sqlx::query!(
-            "INSERT INTO platform.processed_messages (consumer, message_id) VALUES ($1, $2)
-             ON CONFLICT DO NOTHING",
-            CONSUMER,
-            event.id,
-        )
-        .execute(&mut *tx)
-        .await
-        .map_err(transient)?;
-        if claimed.rows_affected() == 0 {
+        if !self.take(&event).await? {
             tracing::info!(event_id = %event.id, "already sent; skipping redelivery");
             return Ok(());
         }
+
+        // No connection and no transaction are held while the message goes out.
         let channel = notification.to.channel();
         let delivered = self.deliver(&event, &tenant, notification).await;
         metrics::instruments().notifications.add(
@@ -162,12 +161,65 @@ impl Handler for NotificationHandler {
                 KeyValue::new("outcome", if delivered.is_ok() { "sent" } else { "failed" }),
             ],
         );
-        delivered?;
-        tx.commit().await.map_err(|e| {
-            tracing::error!(event_id = %event.id, error = %e, "sent, but recording it failed; a retry may send again");
-            transient(e)
-        })?;
+        if let Err(failure) = delivered {
+            return Err(self.after_failed_send(&event, failure).await);
+        }
+        self.record_sent(&event).await?;
         tracing::info!(event_id = %event.id, tenant = %tenant.slug, "notification sent");
         Ok(())
+    }
+}
+
+impl NotificationHandler {
+    /// Claims the event for this notifier; false if it was sent before. While another notifier
+    /// holds it, waits for that one to finish or for its lease to run out: the wait spends no
+    /// retry, and only a crashed notifier's lease runs out.
+    async fn take(&self, event: &Event) -> Result<bool, HandlerError> {
+        const LOOK_AGAIN: Duration = Duration::from_millis(200);
+        loop {
+            match claims::claim(&self.db, event.id, self.owner, self.claim_lease)
+                .await
+                .map_err(transient)?
+            {
+                Claim::Taken => return Ok(true),
+                Claim::AlreadySent => return Ok(false),
+                Claim::HeldFor(left) => tokio::time::sleep(left.min(LOOK_AGAIN)).await,
+            }
+        }
+    }
+
+    /// A failed send either certainly sent nothing (the claim is let go, so a retry may take it
+    /// at once), or may have reached the person: an SMS or call without an answer is parked
+    /// with the claim kept, since a second sign-in code is worse than a late one.
+    async fn after_failed_send(&self, event: &Event, failure: SendFailure) -> HandlerError {
+        if let SendFailure::Provider(ProviderError::Unanswered(_)) = &failure {
+            return HandlerError::Permanent(failure.to_string());
+        }
+        if let Err(error) = claims::release(&self.db, event.id, self.owner).await {
+            // The lease runs out by itself; the retry waits for it.
+            tracing::warn!(event_id = %event.id, %error, "could not let go of the claim");
+        }
+        failure.into()
+    }
+
+    /// Marks the event sent, trying a few times: once it is out, a lost mark means a duplicate.
+    async fn record_sent(&self, event: &Event) -> Result<(), HandlerError> {
+        let mut pause = Duration::from_millis(100);
+        let mut last_error = None;
+        for _ in 0..4 {
+            match claims::mark_sent(&self.db, event.id, self.owner).await {
+                Ok(true) => return Ok(()),
+                Ok(false) => {
+                    tracing::warn!(event_id = %event.id, "sent after the claim's lease ran out; another notifier may send it too");
+                    return Ok(());
+                }
+                Err(error) => last_error = Some(error),
+            }
+            tokio::time::sleep(pause).await;
+            pause *= 2;
+        }
+        let error = last_error.map(|e| e.to_string()).unwrap_or_default();
+        tracing::error!(event_id = %event.id, %error, "sent, but recording it failed; it may be sent again once the claim runs out");
+        Err(HandlerError::Transient(error))
     }
 }

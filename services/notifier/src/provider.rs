@@ -3,8 +3,6 @@
 //! configuration, so tests point it at a local receiver. Our event id goes along as
 //! `reference`, so the provider's records can be matched to ours.
 
-use std::time::Duration;
-
 use common::infra::config::SmsConfig;
 use common::infra::i18n::Language;
 use secrecy::{ExposeSecret, SecretString};
@@ -15,9 +13,17 @@ pub enum ProviderError {
     /// The provider will not accept this request as it is (bad number, bad key): retrying won't help.
     #[error("provider refused the request: HTTP {0}")]
     Refused(u16),
-    /// The provider is busy or down, or the network failed: try again later.
+    /// The provider is busy or down, or could not be reached: nothing was sent, try again later.
     #[error("provider unavailable: {0}")]
     Unavailable(String),
+    /// The request went out but no answer came (a time-out, a connection cut mid-request): the
+    /// provider may have sent the message.
+    #[error(
+        "no answer from the provider ({0}); the message may have been sent, so it is not \
+         repeated by itself: check the provider's records for this reference, then replay or \
+         leave it"
+    )]
+    Unanswered(String),
 }
 
 pub struct SmsProvider {
@@ -47,7 +53,7 @@ struct VoiceRequest<'a> {
 impl SmsProvider {
     pub fn new(config: &SmsConfig) -> Result<Self, ProviderError> {
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .timeout(config.timeout)
             .build()
             .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
         Ok(Self {
@@ -112,7 +118,14 @@ impl SmsProvider {
             .json(body)
             .send()
             .await
-            .map_err(|e| ProviderError::Unavailable(e.to_string()))?;
+            .map_err(|e| {
+                // Only a request that never reached the provider is certainly not sent.
+                if e.is_connect() || e.is_builder() {
+                    ProviderError::Unavailable(e.to_string())
+                } else {
+                    ProviderError::Unanswered(e.to_string())
+                }
+            })?;
         let status = response.status();
         if status.is_success() {
             Ok(())

@@ -84,6 +84,8 @@ pub struct SmtpConfig {
     pub starttls: bool,
     pub from_address: String,
     pub pool_size: u32,
+    /// How long one SMTP command may take before the send counts as failed.
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +94,8 @@ pub struct SmsConfig {
     pub provider_url: String,
     pub access_key: SecretString,
     pub originator: String,
+    /// How long the provider may take to answer one request.
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -128,7 +132,11 @@ pub struct WorkerConfig {
 #[derive(Debug, Clone)]
 pub struct NotifierConfig {
     pub concurrency: usize,
+    /// Longer than the longest send, so that sends in hand at SIGTERM finish.
     pub shutdown_grace: Duration,
+    /// How long a claim on an event keeps other notifiers from sending it; longer than the
+    /// longest send, so only a crashed notifier's claim runs out and is taken over.
+    pub claim_lease: Duration,
 }
 
 /// A source of variables: the process environment, or a map in tests.
@@ -289,6 +297,7 @@ impl Config {
                 starttls: env.flag("SMTP_STARTTLS", false)?,
                 from_address: env.string("SMTP_FROM", "noreply@zorgportaal.localhost"),
                 pool_size: env.parse("SMTP_POOL_SIZE", 32)?,
+                timeout: env.millis("SMTP_TIMEOUT_MS", 15_000)?,
             },
             sms: SmsConfig {
                 provider_url: env.string("SMS_PROVIDER_URL", "http://127.0.0.1:8089"),
@@ -296,6 +305,7 @@ impl Config {
                     .string("SMS_PROVIDER_ACCESS_KEY", "dev-access-key")
                     .into(),
                 originator: env.string("SMS_ORIGINATOR", "Zorgportaal"),
+                timeout: env.millis("SMS_TIMEOUT_MS", 10_000)?,
             },
             web: WebConfig {
                 bind: env.parse("WEB_BIND", SocketAddr::from(([127, 0, 0, 1], 8080)))?,
@@ -327,7 +337,8 @@ impl Config {
             },
             notifier: NotifierConfig {
                 concurrency: env.parse("NOTIFIER_CONCURRENCY", 32)?,
-                shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 10_000)?,
+                shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 20_000)?,
+                claim_lease: env.millis("NOTIFIER_CLAIM_LEASE_MS", 30_000)?,
             },
         };
         env.reject_unknown()?;
@@ -415,6 +426,21 @@ impl Config {
             &self.notifier.concurrency.to_string(),
             (1..=256).contains(&self.notifier.concurrency),
             "between 1 and 256",
+        )?;
+        let longest_send = self.smtp.timeout.max(self.sms.timeout);
+        require(
+            "NOTIFIER_SHUTDOWN_GRACE_MS",
+            &self.notifier.shutdown_grace.as_millis().to_string(),
+            self.notifier.shutdown_grace > longest_send,
+            "longer than SMTP_TIMEOUT_MS and SMS_TIMEOUT_MS: a send in hand at SIGTERM must \
+             finish rather than be cut off and sent again",
+        )?;
+        require(
+            "NOTIFIER_CLAIM_LEASE_MS",
+            &self.notifier.claim_lease.as_millis().to_string(),
+            self.notifier.claim_lease > longest_send,
+            "longer than SMTP_TIMEOUT_MS and SMS_TIMEOUT_MS: a claim must outlast its send, or a \
+             second notifier takes over an event that is still being sent",
         )?;
         Ok(())
     }
@@ -520,6 +546,35 @@ mod tests {
     fn an_invalid_value_names_the_variable() {
         let err = Config::from_env(&env(&[("SMTP_PORT", "twenty-five")])).unwrap_err();
         assert!(err.to_string().contains("SMTP_PORT"), "{err}");
+    }
+
+    #[test]
+    fn the_notifier_outlasts_its_longest_send_at_shutdown_and_in_its_claims() {
+        let defaults = Config::from_env(&env(&[])).unwrap();
+        assert!(defaults.notifier.shutdown_grace > defaults.smtp.timeout);
+        assert!(defaults.notifier.claim_lease > defaults.sms.timeout);
+        for (setting, value) in [
+            ("NOTIFIER_SHUTDOWN_GRACE_MS", "15000"),
+            ("NOTIFIER_CLAIM_LEASE_MS", "10000"),
+        ] {
+            let err = Config::from_env(&env(&[(setting, value), ("SMTP_TIMEOUT_MS", "15000")]))
+                .unwrap_err();
+            assert!(err.to_string().contains(setting), "{err}");
+        }
+        let short = [("SMTP_TIMEOUT_MS", "2000"), ("SMS_TIMEOUT_MS", "2000")];
+        let err = Config::from_env(&env(&[
+            short[0],
+            short[1],
+            ("NOTIFIER_CLAIM_LEASE_MS", "2000"),
+        ]))
+        .unwrap_err();
+        assert!(err.to_string().contains("NOTIFIER_CLAIM_LEASE_MS"), "{err}");
+        Config::from_env(&env(&[
+            short[0],
+            short[1],
+            ("NOTIFIER_CLAIM_LEASE_MS", "2001"),
+        ]))
+        .unwrap();
     }
 
     #[test]

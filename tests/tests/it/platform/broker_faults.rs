@@ -317,10 +317,10 @@ async fn commit_paced(
     }
 }
 
-/// Events the notifier recorded as sent (it records each in the transaction that sends it).
+/// Events the notifier recorded as sent (it marks each once the message is out).
 async fn sent_count(db: &PgPool) -> usize {
     let count: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM platform.processed_messages WHERE consumer = 'notifier'",
+        "SELECT count(*) FROM platform.notification_claims WHERE sent_at IS NOT NULL",
     )
     .fetch_one(db)
     .await

@@ -6,7 +6,7 @@
 //! each test its database, namespace and configuration, and the children get that
 //! configuration as environment variables.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::net::{SocketAddr, TcpListener};
 use std::path::PathBuf;
@@ -23,6 +23,7 @@ use poem::listener::{Acceptor, Listener};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use tokio::sync::watch;
+use uuid::Uuid;
 use zorgportaal_tests::tally::MailTally;
 use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
 
@@ -38,10 +39,16 @@ async fn sigterm_to_the_notifier_while_it_sends_loses_no_email_and_sends_none_tw
     const EVENTS: usize = 500;
     let platform = TestPlatform::start_with(
         Services::NONE,
-        &[(
-            "NOTIFIER_SHUTDOWN_GRACE_MS",
-            NOTIFIER_GRACE.as_millis().to_string(),
-        )],
+        &[
+            (
+                "NOTIFIER_SHUTDOWN_GRACE_MS",
+                NOTIFIER_GRACE.as_millis().to_string(),
+            ),
+            // Within the grace period, so a send in hand at SIGTERM ends before it does.
+            ("SMTP_TIMEOUT_MS", "3000".to_owned()),
+            ("SMS_TIMEOUT_MS", "3000".to_owned()),
+            ("NOTIFIER_CLAIM_LEASE_MS", "4000".to_owned()),
+        ],
     )
     .await;
     let tenant = platform.create_tenant("Zorggroep Stop", "#1d4f91").await;
@@ -83,6 +90,82 @@ async fn sigterm_to_the_notifier_while_it_sends_loses_no_email_and_sends_none_tw
     second.stop(NOTIFIER_GRACE).await;
     worker.stop(WORKER_GRACE).await;
     platform.finish().await;
+}
+
+#[tokio::test]
+async fn kill_9_of_the_notifier_while_5000_emails_flow_loses_none_and_repeats_only_sends_in_flight()
+{
+    const EVENTS: usize = 5_000;
+    const KILLS: usize = 5;
+    let platform = TestPlatform::start_with(
+        Services::NONE,
+        &[
+            ("SMTP_TIMEOUT_MS", "2000".to_owned()),
+            ("SMS_TIMEOUT_MS", "2000".to_owned()),
+            ("NOTIFIER_CLAIM_LEASE_MS", "3000".to_owned()),
+            ("NOTIFIER_SHUTDOWN_GRACE_MS", "5000".to_owned()),
+        ],
+    )
+    .await;
+    let tenant = platform.create_tenant("Zorggroep Crash", "#1d4f91").await;
+    let events = email_events(&platform, &tenant, EVENTS);
+    platform.commit_events(&tenant, &events).await;
+
+    let env = service_env(&platform);
+    let mut worker = ServiceProcess::start("zorgportaal-worker", &env, "worker");
+    let mut notifier = ServiceProcess::start("zorgportaal-notifier", &env, "crash-0");
+    // Claims left unsent by each killed notifier: the sends it had in flight at the kill.
+    let mut in_flight_at_kills: HashMap<Uuid, usize> = HashMap::new();
+    for kill in 1..=KILLS {
+        let due = EVENTS * kill / (KILLS + 1);
+        eventually(
+            DELIVERY_TIMEOUT,
+            "progress before the next kill",
+            || async { (sent_count(&platform).await >= due).then_some(()) },
+        )
+        .await;
+        notifier.kill().await;
+        for (owner, unsent) in unsent_claims(&platform).await {
+            in_flight_at_kills.entry(owner).or_insert(unsent);
+        }
+        notifier = ServiceProcess::start("zorgportaal-notifier", &env, &format!("crash-{kill}"));
+    }
+    wait_until_delivered(&platform, EVENTS).await;
+    let mails = collect_mail(&platform, &events).await;
+    let tally = MailTally::of(&events, &mails);
+    platform.mail.delete(&mails).await;
+    let in_flight: usize = in_flight_at_kills.values().sum();
+    println!(
+        "kill -9 ×{KILLS} while {EVENTS} e-mails flowed: {} e-mails caught, {} lost, {} \
+         duplicates, {in_flight} sends in flight at the kills",
+        mails.len(),
+        tally.lost(),
+        tally.duplicates()
+    );
+    tally.assert_none_lost();
+    assert!(
+        tally.duplicates() <= in_flight,
+        "{} duplicates, more than the {in_flight} sends in flight at the kills",
+        tally.duplicates()
+    );
+
+    notifier.stop(Duration::from_secs(5)).await;
+    worker.stop(WORKER_GRACE).await;
+    platform.finish().await;
+}
+
+/// Claims taken but not marked sent, per owner (one notifier process each).
+async fn unsent_claims(platform: &TestPlatform) -> Vec<(Uuid, usize)> {
+    let rows: Vec<(Uuid, i64)> = sqlx::query_as(
+        "SELECT owner, count(*) FROM platform.notification_claims
+         WHERE sent_at IS NULL GROUP BY owner",
+    )
+    .fetch_all(&platform.db)
+    .await
+    .expect("count unsent claims");
+    rows.into_iter()
+        .map(|(owner, count)| (owner, usize::try_from(count).expect("a count")))
+        .collect()
 }
 
 #[tokio::test]
@@ -297,6 +380,12 @@ impl ServiceProcess {
         self.terminated_at = Some(Instant::now());
     }
 
+    /// Sends SIGKILL, as a crash or an out-of-memory kill does, and waits for the process to go.
+    async fn kill(&mut self) {
+        self.child.start_kill().expect("kill -9 the child");
+        self.child.wait().await.expect("wait for the killed child");
+    }
+
     fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
@@ -396,6 +485,8 @@ fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
         ("SMTP_STARTTLS", smtp.starttls.to_string()),
         ("SMTP_FROM", smtp.from_address.clone()),
         ("SMTP_POOL_SIZE", smtp.pool_size.to_string()),
+        ("SMTP_TIMEOUT_MS", millis(&smtp.timeout)),
+        ("SMS_TIMEOUT_MS", millis(&sms.timeout)),
         ("SMS_PROVIDER_URL", sms.provider_url.clone()),
         (
             "SMS_PROVIDER_ACCESS_KEY",
@@ -417,6 +508,7 @@ fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
             "NOTIFIER_SHUTDOWN_GRACE_MS",
             millis(&notifier.shutdown_grace),
         ),
+        ("NOTIFIER_CLAIM_LEASE_MS", millis(&notifier.claim_lease)),
     ];
     if let Some(username) = &smtp.username {
         env.push(("SMTP_USERNAME", username.clone()));
@@ -531,10 +623,10 @@ fn recipient_address(event: &Event) -> &str {
     }
 }
 
-/// Events the notifier recorded as sent (it records each in the transaction that sends it).
+/// Events the notifier recorded as sent (it marks each once the message is out).
 async fn sent_count(platform: &TestPlatform) -> usize {
     let count: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM platform.processed_messages WHERE consumer = 'notifier'",
+        "SELECT count(*) FROM platform.notification_claims WHERE sent_at IS NOT NULL",
     )
     .fetch_one(&platform.db)
     .await
