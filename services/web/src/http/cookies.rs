@@ -22,7 +22,7 @@ pub fn name(config: &WebConfig, base: &str) -> String {
     name_with(config.https, base)
 }
 
-fn name_with(https: bool, base: &str) -> String {
+pub fn name_with(https: bool, base: &str) -> String {
     if https {
         format!("__Host-{base}")
     } else {

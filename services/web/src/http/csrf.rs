@@ -6,61 +6,21 @@
 //! GET/HEAD/OPTIONS, before any handler: a handler cannot forget it. Multipart forms (uploads)
 //! carry the token in their action's query, since their body is streamed to the handler.
 
-use common::infra::crypto::{ServerKey, Token};
+use common::infra::crypto::Token;
 use poem::http::{header, Method};
 use poem::Request;
 
-use super::cookies;
+use super::{cookies, form_token};
 use crate::http::error::AppError;
 use crate::http::state::AppState;
 
-const PURPOSE: &str = "csrf";
-/// Long enough that a form left open over a weekend still posts.
-const COOKIE_LIFETIME_SECS: u64 = 30 * 24 * 3600;
 /// Forms are small; an urlencoded body larger than this is refused.
 const FORM_LIMIT: usize = 256 * 1024;
-
-/// The token for this browser's forms, and the cookie to set when the browser had none.
-#[derive(Debug, Clone)]
-pub struct CsrfToken {
-    pub token: String,
-    pub new_cookie: Option<String>,
-}
-
-pub fn token_for(req: &Request, state: &AppState) -> CsrfToken {
-    let name = cookies::name(&state.config.web, cookies::CSRF);
-    match cookies::read(req, &name).filter(|v| v.len() == 43) {
-        Some(value) => CsrfToken {
-            token: sign(&state.key, value),
-            new_cookie: None,
-        },
-        None => {
-            let value = Token::generate().value;
-            CsrfToken {
-                token: sign(&state.key, &value),
-                new_cookie: Some(cookie(state, &value)),
-            }
-        }
-    }
-}
-
-fn cookie(state: &AppState, value: &str) -> String {
-    cookies::set(
-        &state.config.web,
-        cookies::CSRF,
-        value,
-        Some(COOKIE_LIFETIME_SECS),
-    )
-}
 
 /// A new value for this browser, set when someone signs in or out: a token copied from a
 /// page seen before (on a shared computer, say) no longer posts anything afterwards.
 pub fn renewed_cookie(state: &AppState) -> String {
-    cookie(state, &Token::generate().value)
-}
-
-fn sign(key: &ServerKey, cookie_value: &str) -> String {
-    key.sign_base64(PURPOSE, cookie_value.as_bytes())
+    form_token::cookie(state.config.web.https, &Token::generate().value)
 }
 
 pub fn is_state_changing(method: &Method) -> bool {
@@ -95,7 +55,13 @@ pub async fn verify(req: &mut Request, state: &AppState) -> Result<(), AppError>
         sent
     };
     match sent {
-        Some(token) if state.key.verify_base64(PURPOSE, cookie.as_bytes(), &token) => Ok(()),
+        Some(token)
+            if state
+                .key
+                .verify_base64(form_token::PURPOSE, cookie.as_bytes(), &token) =>
+        {
+            Ok(())
+        }
         _ => Err(AppError::Csrf),
     }
 }

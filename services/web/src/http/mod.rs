@@ -5,6 +5,7 @@ pub mod assets;
 pub mod cookies;
 pub mod csrf;
 pub mod error;
+pub mod form_token;
 pub mod format;
 pub mod forms;
 pub mod middleware;

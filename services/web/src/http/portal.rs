@@ -8,6 +8,7 @@ use common::infra::tenancy::Tenant;
 use poem::{FromRequest, Request, RequestBody};
 
 use crate::http::error::AppError;
+use crate::http::form_token::LazyToken;
 
 /// Who is asking, in which language, on which tenant's portal.
 #[derive(Debug, Clone)]
@@ -15,8 +16,8 @@ pub struct RequestContext {
     pub request_id: String,
     pub language: Language,
     pub tenant: Option<Arc<Tenant>>,
-    /// Goes into every form as the `csrf` field.
-    pub csrf_token: String,
+    /// Goes into every form as the `csrf` field; made on first use.
+    pub csrf: Arc<LazyToken>,
     /// `scheme://<host>[:port]` of the portal: the tenant's configured host the request came
     /// in on, with the platform's scheme and public port. Links in mail point here.
     pub base_url: String,
@@ -25,6 +26,11 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
+    /// The form token of this request (see [`LazyToken`]).
+    pub fn csrf_token(&self) -> &str {
+        self.csrf.token()
+    }
+
     /// An absolute link into this portal, for e-mails.
     pub fn link(&self, path_and_query: &str) -> String {
         format!("{}{path_and_query}", self.base_url)

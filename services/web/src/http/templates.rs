@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::http::assets::Assets;
 use crate::http::error::AppError;
+use crate::http::form_token::LazyToken;
 use crate::http::portal::RequestContext;
 
 /// Every template under `templates/`, compiled into the binary by `build.rs`: (path, text).
@@ -95,7 +96,7 @@ impl Views {
         }
         // Shared by every visitor: it must not carry this visitor's form token.
         let anonymous = RequestContext {
-            csrf_token: String::new(),
+            csrf: Arc::new(LazyToken::none()),
             ..ctx.clone()
         };
         let html = self.page(template, &anonymous, tenant, context! {})?;
@@ -117,7 +118,7 @@ impl Views {
         self.env.get_template(name)?.render(context! {
             lang => ctx.language.code(),
             request_id => &ctx.request_id,
-            csrf_token => &ctx.csrf_token,
+            csrf_token => ctx.csrf_token(),
             tenant => tenant.map(tenant_context),
             ..page
         })

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::http::cookies;
 use crate::http::csrf;
 use crate::http::error::AppError;
+use crate::http::form_token::LazyToken;
 use crate::http::portal::RequestContext;
 use crate::http::state::AppState;
 
@@ -70,12 +71,15 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
         (Some(_), Some(host)) => host.as_str(),
         _ => &state.config.web.platform_domain,
     });
-    let csrf = csrf::token_for(&req, &state);
     let ctx = RequestContext {
         request_id: Uuid::new_v4().simple().to_string(),
         language: language_of(&req),
         tenant,
-        csrf_token: csrf.token,
+        csrf: Arc::new(LazyToken::for_request(
+            &req,
+            &state.key,
+            state.config.web.https,
+        )),
         return_path: (req.method() == poem::http::Method::GET)
             .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
             .flatten(),
@@ -109,7 +113,7 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
     .instrument(span.clone())
     .await;
     let result = result.map(|mut response| {
-        if let Some(cookie) = csrf.new_cookie.as_ref().filter(|_| is_html(&response)) {
+        if let Some(cookie) = ctx.csrf.new_cookie().filter(|_| is_html(&response)) {
             if let Ok(value) = cookie.parse() {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
