@@ -14,6 +14,7 @@ use web::http::error::AppError;
 use web::http::portal::Portal;
 use web::http::state::AppState;
 
+use crate::carepage::signed_in_member;
 use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};
 
 pub struct Figures {
@@ -183,7 +184,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     row(
         "branded start page (tenant from cache)",
         &start,
-        Some((&hello_figures, 0.5)),
+        Some((&hello_figures, 0.7)),
     );
     let query_figures = wrk(&format!("http://{bare_query}/"), None, None, seconds)?;
     row("bare one-query endpoint", &query_figures, None);
@@ -196,7 +197,39 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     row(
         "page reading a tenant table (tenant tx)",
         &tenant_page,
-        Some((&query_figures, 0.5)),
+        Some((&query_figures, 0.7)),
+    );
+    let member = signed_in_member(bench).await?;
+    let home_script =
+        std::env::temp_dir().join(format!("zorgportaal-carepage-{}.lua", std::process::id()));
+    std::fs::write(
+        &home_script,
+        format!(
+            "wrk.headers[\"Host\"] = \"{DEMO_HOST}\"\nwrk.headers[\"Cookie\"] = \"{}\"\n",
+            member.cookie
+        ),
+    )?;
+    let home_url = format!("http://{portal}{}", member.home_path);
+    let probe = reqwest::Client::new()
+        .get(&home_url)
+        .header("Host", DEMO_HOST)
+        .header("Cookie", &member.cookie)
+        .send()
+        .await?;
+    if probe.status() != reqwest::StatusCode::OK {
+        bail!("the signed-in care-page home answers {}", probe.status());
+    }
+    let care_page_home = wrk(
+        &home_url,
+        None,
+        Some(&home_script.to_string_lossy()),
+        seconds,
+    )?;
+    let _ = std::fs::remove_file(&home_script);
+    row(
+        "signed-in care-page home (session, door, page)",
+        &care_page_home,
+        Some((&query_figures, 0.3)),
     );
     let rotating = wrk(
         &format!("http://{portal}/"),

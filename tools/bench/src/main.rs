@@ -2,6 +2,7 @@
 //! the same run on the same machine, because machines are shared and absolute numbers drift.
 //! It creates its own databases and queues and removes them afterwards.
 
+mod carepage;
 mod http;
 mod queue;
 mod setup;

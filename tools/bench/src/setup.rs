@@ -1,4 +1,4 @@
-//! Benchmark databases: many tenants, each with a settings row to read.
+//! Benchmark databases: many tenants, each with a settings row to read; and migrate times.
 
 use std::time::Instant;
 
@@ -6,6 +6,7 @@ use anyhow::Context;
 use common::infra::config::Config;
 use common::infra::tenancy::{in_tenant, TenantSlug};
 use secrecy::ExposeSecret;
+use sqlx::migrate::Migrator;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection, PgPool};
 use uuid::Uuid;
@@ -88,12 +89,20 @@ pub async fn migrate_figures(config: &Config) -> anyhow::Result<Vec<String>> {
             register_tenants(&db, 1, count).await?;
             let first = common::infra::db::migrate_all(&db, 8, |_, _| {}).await?;
             let again = common::infra::db::migrate_all(&db, 8, |_, _| {}).await?;
-            db.close().await;
             figures.push(format!(
-                "{count:>5} tenant schemas: {:>6.2} s ({} migrations); again, nothing to do: {:.2} s",
+                "{count:>5} new tenant schemas: {:>6.2} s ({} migrations); again, nothing to do: {:.2} s",
                 first.elapsed.as_secs_f64(),
                 first.migrations_applied,
                 again.elapsed.as_secs_f64()
+            ));
+            let next_release = with_one_more_migration().await?;
+            let rollout =
+                common::infra::db::migrate_tenants(&db, &next_release, 8, |_, _| {}).await?;
+            db.close().await;
+            figures.push(format!(
+                "{count:>5} existing tenants, one new migration: {:>6.2} s ({} applied)",
+                rollout.elapsed.as_secs_f64(),
+                rollout.migrations_applied
             ));
             anyhow::Ok(())
         }
@@ -102,6 +111,30 @@ pub async fn migrate_figures(config: &Config) -> anyhow::Result<Vec<String>> {
         result?;
     }
     Ok(figures)
+}
+
+/// The tenant migrations of this release plus one more, as the next release would bring: a
+/// column and an index on a table every tenant has.
+async fn with_one_more_migration() -> anyhow::Result<Migrator> {
+    let dir = std::env::temp_dir().join(format!(
+        "zorgportaal-bench-migrations-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir)?;
+    for entry in std::fs::read_dir("libs/common/migrations/tenant")? {
+        let path = entry?.path();
+        if let Some(name) = path.file_name() {
+            std::fs::copy(&path, dir.join(name))?;
+        }
+    }
+    std::fs::write(
+        dir.join("9999_bench_next_release.sql"),
+        "ALTER TABLE settings ADD COLUMN bench_note text;\n\
+         CREATE INDEX settings_bench_note ON settings (bench_note);\n",
+    )?;
+    let migrator = Migrator::new(dir.as_path()).await?;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(migrator)
 }
 
 impl BenchDatabase {
