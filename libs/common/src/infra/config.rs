@@ -34,6 +34,7 @@ const OWN_PREFIXES: &[&str] = &[
     "PLATFORM_",
     "WORKER_",
     "NOTIFIER_",
+    "IMAGE_",
 ];
 
 #[derive(Debug, Clone)]
@@ -46,6 +47,7 @@ pub struct Config {
     pub web: WebConfig,
     pub worker: WorkerConfig,
     pub notifier: NotifierConfig,
+    pub images: ImageConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +131,13 @@ pub struct WorkerConfig {
 pub struct NotifierConfig {
     pub concurrency: usize,
     pub shutdown_grace: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageConfig {
+    /// Pictures decoded at once per process (web and worker each): a decode takes a core and
+    /// up to about 200 MB, so a burst of uploads waits in line instead.
+    pub decode_concurrency: usize,
 }
 
 /// A source of variables: the process environment, or a map in tests.
@@ -329,6 +338,9 @@ impl Config {
                 concurrency: env.parse("NOTIFIER_CONCURRENCY", 32)?,
                 shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 10_000)?,
             },
+            images: ImageConfig {
+                decode_concurrency: env.parse("IMAGE_DECODE_CONCURRENCY", 2)?,
+            },
         };
         env.reject_unknown()?;
         config.validate()?;
@@ -415,6 +427,12 @@ impl Config {
             &self.notifier.concurrency.to_string(),
             (1..=256).contains(&self.notifier.concurrency),
             "between 1 and 256",
+        )?;
+        require(
+            "IMAGE_DECODE_CONCURRENCY",
+            &self.images.decode_concurrency.to_string(),
+            (1..=64).contains(&self.images.decode_concurrency),
+            "between 1 and 64",
         )?;
         Ok(())
     }

@@ -33,10 +33,7 @@ impl JobHandler {
                 Err(error) => return Err(transient(error)),
             };
             if let Some(original) = original {
-                let resized = tokio::task::spawn_blocking(move || profile::resize(&original))
-                    .await
-                    .map_err(transient)?;
-                match resized {
+                match profile::resize(&self.images, original).await {
                     Ok(resized) => {
                         self.storage
                             .put(&resized_key, Bytes::from(resized), "image/jpeg")

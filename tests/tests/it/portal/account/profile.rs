@@ -575,6 +575,7 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
         db: platform.db.clone(),
         storage: store(),
         clock: platform.clock.clone(),
+        images: common::infra::images::DecodeGate::new(2),
     };
     jobs.handle(&redelivered).await.unwrap();
     assert_eq!(
@@ -610,5 +611,152 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
     .await;
     let still = shown_photo(&mut ans).await;
     assert!(still.get_pixel(128, 128).0[0] > 180);
+    platform.finish().await;
+}
+
+/// A decompression bomb: 6000 × 6000 at 16 bits per channel with transparency, a few hundred
+/// KB that decode to 288 MB. Under the old limits (12000 pixels a side, 50 megapixels,
+/// 512 MB) it was taken; the decoded-size limit refuses it from its header.
+fn bomb() -> Vec<u8> {
+    let bomb = zorgportaal_tests::pictures::bomb_png(6_000, 6_000);
+    assert!(
+        bomb.len() < 2 * 1024 * 1024,
+        "the bomb is {} bytes",
+        bomb.len()
+    );
+    bomb
+}
+
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_with_a_clear_message_and_nothing_is_stored() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Bom", "#1d4f91").await;
+    let (mut ans, _) = signed_in(&platform, &tenant, "Ans").await;
+
+    let written = platform.events_written().await;
+    let page = upload(&mut ans, "bom.png", "image/png", &bomb()).await;
+    assert_eq!(
+        page.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        page.body
+    );
+    assert!(
+        page.shows("Deze foto is te groot om te verwerken"),
+        "{}",
+        page.body
+    );
+    assert!(objects_of(&tenant).await.is_empty());
+    assert_eq!(
+        platform.events_written().await,
+        written,
+        "the bomb was queued for resizing"
+    );
+    platform.finish().await;
+}
+
+/// The worker checks the upload itself: a bomb put into storage without the web's check is
+/// dropped, not decoded, and nothing of it is shown or kept.
+#[tokio::test]
+async fn the_worker_refuses_a_bomb_that_bypassed_the_web() {
+    use common::accounts::profile;
+    use common::accounts::AccountId;
+    use common::infra::clock::Clock;
+    use common::infra::outbox::{Event, Job};
+    use common::infra::storage::{ObjectKey, ObjectKind};
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Omweg", "#1d4f91").await;
+    let (mut ans, email) = signed_in(&platform, &tenant, "Ans").await;
+    let account = AccountId(account_id(&platform, &email).await.unwrap());
+
+    let key = ObjectKey::new(&tenant.slug, ObjectKind::ProfilePhoto);
+    store().put(&key, bomb().into(), "image/png").await.unwrap();
+    let now = platform.clock.now();
+    profile::set_photo_upload(&platform.db, account, key.as_str(), now)
+        .await
+        .unwrap();
+    let job = Event::job(
+        Some(tenant.slug.clone()),
+        now,
+        Job::ResizeProfilePhoto {
+            account: account.0,
+            upload_key: key.as_str().to_owned(),
+        },
+    );
+    platform.commit_events(&tenant, &[job]).await;
+
+    let keys = eventually(WAIT, "the worker done with the upload", || async {
+        let keys = profile::photo_keys(&platform.db, account)
+            .await
+            .unwrap()
+            .unwrap();
+        keys.upload.is_none().then_some(keys)
+    })
+    .await;
+    assert_eq!(keys.shown, None, "the bomb was resized and shown");
+    eventually(WAIT, "the bomb removed from storage", || async {
+        objects_of(&tenant).await.is_empty().then_some(())
+    })
+    .await;
+    let (status, _, _) = ans.get_bytes("/account/foto").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    platform.finish().await;
+}
+
+/// Photos sent by one account are limited per hour; the limit is counted before the upload is
+/// read, so of many sent at once exactly the budget gets through.
+#[tokio::test]
+async fn photo_uploads_are_limited_per_hour_also_when_sent_at_once() {
+    use common::infra::throttle::PHOTO_UPLOADS;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Stortvloed", "#1d4f91")
+        .await;
+    let (mut ans, _) = signed_in(&platform, &tenant, "Ans").await;
+    ans.get("/instellingen").await;
+
+    let budget = usize::try_from(PHOTO_UPLOADS.max).unwrap();
+    let small = photo(40, 40, [220, 20, 20], ImageFormat::Png);
+    let mut copies: Vec<Visitor> = (0..budget + 5)
+        .map(|_| {
+            let mut copy = Visitor::new(&platform, &tenant.hosts[0]);
+            copy.cookies = ans.cookies.clone();
+            copy.csrf = ans.csrf.clone();
+            copy
+        })
+        .collect();
+    let posts = copies
+        .iter_mut()
+        .map(|v| v.post_file("/account/foto", "photo", "foto.png", "image/png", &small));
+    let pages = futures::future::join_all(posts).await;
+    let statuses: Vec<u16> = pages.iter().map(|p| p.status.as_u16()).collect();
+    let taken = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::SEE_OTHER)
+        .count();
+    assert_eq!(taken, budget, "statuses: {statuses:?}");
+    let refused: Vec<_> = pages
+        .iter()
+        .filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(refused.len(), 5, "statuses: {statuses:?}");
+    assert!(
+        refused[0].shows("Je hebt het afgelopen uur al veel foto&#x27;s gestuurd")
+            || refused[0].shows("Je hebt het afgelopen uur al veel foto's gestuurd"),
+        "{}",
+        refused[0].body
+    );
+    // One more later in the hour is refused too.
+    let page = upload(&mut ans, "nog-een.png", "image/png", &small).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+
+    // The uploads that were taken settle on one shown photo.
+    eventually(WAIT, "one resized photo left", || async {
+        let keys = objects_of(&tenant).await;
+        (keys.len() == 1 && keys[0].ends_with(".256.jpg")).then_some(())
+    })
+    .await;
     platform.finish().await;
 }

@@ -1,0 +1,147 @@
+//! The worker's memory under image work, measured on the real binary: the worker runs as a
+//! child process and its peak resident memory (`VmHWM` in `/proc/<pid>/status`) is read once
+//! the photos are done. Decodes wait their turn at the process's decode gate
+//! (`IMAGE_DECODE_CONCURRENCY`, 2 by default), so thirty photos arriving at once cost about
+//! what two cost; a decompression bomb is refused from its header and costs nothing.
+
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::accounts::profile;
+use common::accounts::{self, NewAccount, PersonName};
+use common::accounts::{AccountId, EmailAddress};
+use common::infra::clock::Clock;
+use common::infra::i18n::Language;
+use common::infra::outbox::{Event, Job};
+use common::infra::storage::{ObjectKey, ObjectKind, ObjectStore};
+use common::infra::tenancy::Tenant;
+use zorgportaal_tests::pictures;
+use zorgportaal_tests::processes::{service_env, ServiceProcess};
+use zorgportaal_tests::{eventually, Services, TestPlatform};
+
+const PHOTOS: usize = 30;
+const WORKER_GRACE: Duration = Duration::from_secs(5);
+const DONE_TIMEOUT: Duration = Duration::from_secs(600);
+/// The worker's peak resident memory while thirty 6000 × 4000 photos are resized: measured
+/// about 300 MiB with a decode gate of 2 (and about 1.9 GiB without one); the bound leaves
+/// half as much again.
+const PHOTOS_PEAK_BOUND_MIB: u64 = 450;
+/// With a bomb it stays at what the worker needs idle: about 40 MiB was measured.
+const BOMB_PEAK_BOUND_MIB: u64 = 100;
+
+/// `count` accounts, each with `picture` waiting as its uploaded photo, and the resize job of
+/// each (not yet committed).
+async fn waiting_uploads(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    picture: &[u8],
+    mime: &str,
+    count: usize,
+) -> (Vec<AccountId>, Vec<Event>) {
+    let store = ObjectStore::new(&platform.config.s3);
+    let now = platform.clock.now();
+    let picture = Bytes::copy_from_slice(picture);
+    let mut ids = Vec::new();
+    let mut events = Vec::new();
+    for i in 0..count {
+        let new = NewAccount {
+            email: EmailAddress::parse(&format!("foto-{i}@example.test")).unwrap(),
+            name: PersonName::parse(&format!("Fotograaf {i}")).unwrap(),
+            password_hash: String::new(),
+            language: Language::Nl,
+            home_tenant: tenant.slug.as_str().to_owned(),
+        };
+        let account = accounts::create_account(&platform.db, &new, now)
+            .await
+            .unwrap()
+            .unwrap();
+        let key = ObjectKey::new(&tenant.slug, ObjectKind::ProfilePhoto);
+        store.put(&key, picture.clone(), mime).await.unwrap();
+        profile::set_photo_upload(&platform.db, account.id, key.as_str(), now)
+            .await
+            .unwrap();
+        events.push(Event::job(
+            Some(tenant.slug.clone()),
+            now,
+            Job::ResizeProfilePhoto {
+                account: account.id.0,
+                upload_key: key.as_str().to_owned(),
+            },
+        ));
+        ids.push(account.id);
+    }
+    (ids, events)
+}
+
+/// Runs the jobs in a worker child process; returns its peak resident memory in MiB and how
+/// many of the accounts show a photo at the end.
+async fn worker_peak(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    ids: &[AccountId],
+    events: &[Event],
+) -> (u64, usize) {
+    let mut worker = ServiceProcess::start("zorgportaal-worker", &service_env(platform), "worker");
+    let idle = worker.peak_resident_kib() / 1024;
+    platform.commit_events(tenant, events).await;
+    eventually(DONE_TIMEOUT, "every upload handled", || async {
+        let mut waiting = 0;
+        for id in ids {
+            let keys = profile::photo_keys(&platform.db, *id)
+                .await
+                .unwrap()
+                .unwrap();
+            waiting += usize::from(keys.upload.is_some());
+        }
+        (waiting == 0).then_some(())
+    })
+    .await;
+    let peak = worker.peak_resident_kib() / 1024;
+    let mut shown = 0;
+    for id in ids {
+        let keys = profile::photo_keys(&platform.db, *id)
+            .await
+            .unwrap()
+            .unwrap();
+        shown += usize::from(keys.shown.is_some());
+    }
+    worker.stop(WORKER_GRACE).await;
+    println!("worker peak resident memory: {peak} MiB (at start {idle} MiB)");
+    (peak, shown)
+}
+
+#[tokio::test]
+async fn thirty_large_photos_at_once_keep_the_workers_memory_bounded() {
+    let platform = TestPlatform::start_with(Services::NONE, &[]).await;
+    let tenant = platform
+        .create_tenant("Zorggroep Geheugen", "#1d4f91")
+        .await;
+    let photo = pictures::photo_jpeg(6_000, 4_000);
+    println!("photo: 6000 × 4000 JPEG of {} KB", photo.len() / 1024);
+    let (ids, events) = waiting_uploads(&platform, &tenant, &photo, "image/jpeg", PHOTOS).await;
+    let (peak, shown) = worker_peak(&platform, &tenant, &ids, &events).await;
+    assert_eq!(shown, PHOTOS, "every photo is resized and shown");
+    assert!(
+        peak < PHOTOS_PEAK_BOUND_MIB,
+        "the worker peaked at {peak} MiB with {PHOTOS} large photos (bound {PHOTOS_PEAK_BOUND_MIB} MiB)"
+    );
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn decompression_bombs_cost_the_worker_no_memory() {
+    let platform = TestPlatform::start_with(Services::NONE, &[]).await;
+    let tenant = platform
+        .create_tenant("Zorggroep Bomgeheugen", "#1d4f91")
+        .await;
+    let bomb = pictures::bomb_png(6_000, 6_000);
+    println!("bomb: {} KB that decode to 288 MB", bomb.len() / 1024);
+    let (ids, events) = waiting_uploads(&platform, &tenant, &bomb, "image/png", 5).await;
+    let (peak, shown) = worker_peak(&platform, &tenant, &ids, &events).await;
+    assert_eq!(shown, 0, "a bomb was resized and shown");
+    assert!(
+        peak < BOMB_PEAK_BOUND_MIB,
+        "the worker peaked at {peak} MiB with bombs (bound {BOMB_PEAK_BOUND_MIB} MiB)"
+    );
+    platform.finish().await;
+}
