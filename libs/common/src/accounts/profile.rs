@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 
 use super::{AccountId, PersonName};
 use crate::infra::i18n::Language;
-use crate::infra::images::{self, DecodeGate, DecodeLimits, DecodeProblem, Fit};
+use crate::infra::images::{self, DecodeGate, DecodeLimits, DecodeProblem, DecodeTurn, Fit};
 use crate::infra::tenancy::TenantSlug;
 
 /// Uploads larger than this are refused (phone photos are 2–8 MB).
@@ -128,7 +128,15 @@ pub async fn resize(
     gate: &DecodeGate,
     bytes: impl AsRef<[u8]> + Send + 'static,
 ) -> Result<Vec<u8>, PhotoProblem> {
-    gate.run(move || resize_now(bytes.as_ref()))
+    resize_in_turn(gate.turn().await, bytes).await
+}
+
+/// [`resize`] on a place at the gate taken already (before the photo was fetched).
+pub async fn resize_in_turn(
+    turn: DecodeTurn,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> Result<Vec<u8>, PhotoProblem> {
+    turn.run(move || resize_now(bytes.as_ref()))
         .await
         .map_err(|error| {
             tracing::error!(%error, "resizing a photo failed");

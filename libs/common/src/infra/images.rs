@@ -176,6 +176,33 @@ pub struct DecodeGate {
     most_inside: Arc<AtomicUsize>,
 }
 
+/// A place at the gate, held until dropped or used by [`DecodeTurn::run`].
+#[derive(Debug)]
+pub struct DecodeTurn {
+    permit: tokio::sync::OwnedSemaphorePermit,
+    gate: DecodeGate,
+}
+
+impl DecodeTurn {
+    /// Runs `work` in a blocking thread on this place, and gives the place back after.
+    pub async fn run<T, F>(self, work: F) -> Result<T, GateError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let Self { permit, gate } = self;
+        Ok(tokio::task::spawn_blocking(move || {
+            let now = gate.inside.fetch_add(1, Ordering::SeqCst) + 1;
+            gate.most_inside.fetch_max(now, Ordering::SeqCst);
+            let result = work();
+            gate.inside.fetch_sub(1, Ordering::SeqCst);
+            drop(permit);
+            result
+        })
+        .await?)
+    }
+}
+
 /// The blocking thread of a decode panicked or was cancelled.
 #[derive(Debug, thiserror::Error)]
 #[error("image work failed: {0}")]
@@ -198,23 +225,22 @@ impl DecodeGate {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
+        self.turn().await.run(work).await
+    }
+
+    /// Waits for a place and holds it: a caller that must fetch the picture first (the worker,
+    /// from storage) takes its turn before the fetch, so waiting jobs hold no picture bytes.
+    pub async fn turn(&self) -> DecodeTurn {
         let permit = self
             .permits
             .clone()
             .acquire_owned()
             .await
             .unwrap_or_else(|_| unreachable!("the gate's semaphore is never closed"));
-        let inside = self.inside.clone();
-        let most_inside = self.most_inside.clone();
-        Ok(tokio::task::spawn_blocking(move || {
-            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
-            most_inside.fetch_max(now, Ordering::SeqCst);
-            let result = work();
-            inside.fetch_sub(1, Ordering::SeqCst);
-            drop(permit);
-            result
-        })
-        .await?)
+        DecodeTurn {
+            permit,
+            gate: self.clone(),
+        }
     }
 
     /// Decodes running now.
