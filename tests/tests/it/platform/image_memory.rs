@@ -12,7 +12,7 @@ use common::accounts::{self, NewAccount, PersonName};
 use common::accounts::{AccountId, EmailAddress};
 use common::infra::clock::Clock;
 use common::infra::i18n::Language;
-use common::infra::outbox::{Event, Job};
+use common::infra::outbox::Event;
 use common::infra::storage::{ObjectKey, ObjectKind, ObjectStore};
 use common::infra::tenancy::Tenant;
 use zorgportaal_tests::pictures;
@@ -59,17 +59,23 @@ async fn waiting_uploads(
         profile::set_photo_upload(&platform.db, account.id, key.as_str(), now)
             .await
             .unwrap();
-        events.push(Event::job(
-            Some(tenant.slug.clone()),
-            now,
-            Job::ResizeProfilePhoto {
-                account: account.id.0,
-                upload_key: key.as_str().to_owned(),
-            },
-        ));
+        events.push(pictures::resize_job(tenant, now, account.id, key.as_str()));
         ids.push(account.id);
     }
     (ids, events)
+}
+
+async fn photo_keys(platform: &TestPlatform, ids: &[AccountId]) -> Vec<profile::PhotoKeys> {
+    let mut keys = Vec::new();
+    for id in ids {
+        keys.push(
+            profile::photo_keys(&platform.db, *id)
+                .await
+                .unwrap()
+                .unwrap(),
+        );
+    }
+    keys
 }
 
 /// Runs the jobs in a worker child process; returns its peak resident memory in MiB and how
@@ -83,63 +89,51 @@ async fn worker_peak(
     let mut worker = ServiceProcess::start("zorgportaal-worker", &service_env(platform), "worker");
     platform.commit_events(tenant, events).await;
     eventually(DONE_TIMEOUT, "every upload handled", || async {
-        let mut waiting = 0;
-        for id in ids {
-            let keys = profile::photo_keys(&platform.db, *id)
-                .await
-                .unwrap()
-                .unwrap();
-            waiting += usize::from(keys.upload.is_some());
-        }
-        (waiting == 0).then_some(())
+        let keys = photo_keys(platform, ids).await;
+        keys.iter().all(|k| k.upload.is_none()).then_some(())
     })
     .await;
     let peak = worker.peak_resident_kib() / 1024;
-    let mut shown = 0;
-    for id in ids {
-        let keys = profile::photo_keys(&platform.db, *id)
-            .await
-            .unwrap()
-            .unwrap();
-        shown += usize::from(keys.shown.is_some());
-    }
+    let keys = photo_keys(platform, ids).await;
+    let shown = keys.iter().filter(|k| k.shown.is_some()).count();
     worker.stop(WORKER_GRACE).await;
     println!("worker peak resident memory: {peak} MiB");
     (peak, shown)
 }
 
-#[tokio::test]
-async fn thirty_large_photos_at_once_keep_the_workers_memory_bounded() {
+/// A platform of its own, `count` uploads of `picture` handled by a worker child process:
+/// its peak resident memory in MiB, and how many photos were shown.
+async fn handled_by_a_worker(picture: &[u8], mime: &str, count: usize) -> (u64, usize) {
     let platform = TestPlatform::start_with(Services::NONE, &[]).await;
     let tenant = platform
         .create_tenant("Zorggroep Geheugen", "#1d4f91")
         .await;
+    let (ids, events) = waiting_uploads(&platform, &tenant, picture, mime, count).await;
+    let measured = worker_peak(&platform, &tenant, &ids, &events).await;
+    platform.finish().await;
+    measured
+}
+
+#[tokio::test]
+async fn thirty_large_photos_at_once_keep_the_workers_memory_bounded() {
     let photo = pictures::photo_jpeg(6_000, 4_000);
     println!("photo: 6000 × 4000 JPEG of {} KB", photo.len() / 1024);
-    let (ids, events) = waiting_uploads(&platform, &tenant, &photo, "image/jpeg", PHOTOS).await;
-    let (peak, shown) = worker_peak(&platform, &tenant, &ids, &events).await;
+    let (peak, shown) = handled_by_a_worker(&photo, "image/jpeg", PHOTOS).await;
     assert_eq!(shown, PHOTOS, "every photo is resized and shown");
     assert!(
         peak < PHOTOS_PEAK_BOUND_MIB,
         "the worker peaked at {peak} MiB with {PHOTOS} large photos (bound {PHOTOS_PEAK_BOUND_MIB} MiB)"
     );
-    platform.finish().await;
 }
 
 #[tokio::test]
 async fn decompression_bombs_cost_the_worker_no_memory() {
-    let platform = TestPlatform::start_with(Services::NONE, &[]).await;
-    let tenant = platform
-        .create_tenant("Zorggroep Bomgeheugen", "#1d4f91")
-        .await;
     let bomb = pictures::bomb_png(6_000, 6_000);
     println!("bomb: {} KB that decode to 288 MB", bomb.len() / 1024);
-    let (ids, events) = waiting_uploads(&platform, &tenant, &bomb, "image/png", 5).await;
-    let (peak, shown) = worker_peak(&platform, &tenant, &ids, &events).await;
+    let (peak, shown) = handled_by_a_worker(&bomb, "image/png", 5).await;
     assert_eq!(shown, 0, "a bomb was resized and shown");
     assert!(
         peak < BOMB_PEAK_BOUND_MIB,
         "the worker peaked at {peak} MiB with bombs (bound {BOMB_PEAK_BOUND_MIB} MiB)"
     );
-    platform.finish().await;
 }

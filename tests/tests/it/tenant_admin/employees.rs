@@ -227,30 +227,15 @@ async fn a_decompression_bomb_is_refused_as_an_employees_photo() {
     let mut admin = admin_of(&platform, &tenant, "beheer").await;
     let page_path = add_employee(&mut admin, "Sanne Bakker").await;
 
-    let bomb = zorgportaal_tests::pictures::bomb_png(6_000, 6_000);
     admin.get(&page_path).await;
-    let page = admin
-        .post_file(
-            &format!("{page_path}/foto"),
-            "photo",
-            "bom.png",
-            "image/png",
-            &bomb,
-        )
-        .await;
-    assert_eq!(
-        page.status,
+    let photo_path = format!("{page_path}/foto");
+    let page = zorgportaal_tests::pictures::upload_bomb(&mut admin, &photo_path, "photo").await;
+    page.assert_refused(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(
-        page.shows("Deze foto is te groot om te verwerken"),
-        "{}",
-        page.body
+        "Deze foto is te groot om te verwerken",
     );
     assert!(objects_of(&platform, &tenant).await.is_empty());
-    let (status, _, _) = admin.get_bytes(&format!("{page_path}/foto")).await;
+    let (status, _, _) = admin.get_bytes(&photo_path).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     platform.finish().await;
 }
@@ -269,39 +254,17 @@ async fn image_uploads_by_an_admin_are_limited_per_hour_also_when_sent_at_once()
 
     // Empty uploads are refused ("choose a file") but count: the budget is for requests.
     let budget = usize::try_from(ADMIN_IMAGE_UPLOADS.max).unwrap();
-    let mut copies: Vec<Visitor> = (0..budget + 3)
-        .map(|_| {
-            let mut copy = Visitor::new(&platform, &tenant.hosts[0]);
-            copy.cookies = admin.cookies.clone();
-            copy.csrf = admin.csrf.clone();
-            copy
-        })
-        .collect();
-    let posts = copies.iter_mut().map(|v| {
-        v.post_file(
-            "/beheer/huisstijl/logo",
-            "logo",
-            "leeg.png",
-            "image/png",
-            b"",
-        )
-    });
-    let pages = futures::future::join_all(posts).await;
-    let statuses: Vec<u16> = pages.iter().map(|p| p.status.as_u16()).collect();
-    let handled = pages
-        .iter()
-        .filter(|p| p.status == StatusCode::UNPROCESSABLE_ENTITY)
-        .count();
-    assert_eq!(handled, budget, "statuses: {statuses:?}");
-    let refused: Vec<_> = pages
-        .iter()
-        .filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS)
-        .collect();
-    assert_eq!(refused.len(), 3, "statuses: {statuses:?}");
-    assert!(
-        refused[0].shows("Je hebt het afgelopen uur al veel afbeeldingen gestuurd"),
-        "{}",
-        refused[0].body
+    let pages = admin
+        .post_file_at_once(budget + 3, "/beheer/huisstijl/logo", "logo", b"")
+        .await;
+    let refused = zorgportaal_tests::pictures::split_at_budget(
+        &pages,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        budget,
+    );
+    refused.assert_refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Je hebt het afgelopen uur al veel afbeeldingen gestuurd",
     );
 
     // The employee's photo is in the same budget.

@@ -225,12 +225,7 @@ pub async fn upload_logo(
     pages: PageRenderer,
     body: Body,
 ) -> Result<Response, AppError> {
-    // Counted before the upload is read: parallel uploads get the hour's budget and no more.
-    let subject = admin.me.account.id.0.to_string();
-    let decision = ADMIN_IMAGE_UPLOADS
-        .reserve(&state.db, &subject, state.clock.now())
-        .await?;
-    if !decision.is_allowed() {
+    if !uploads::within_budget(&state, &ADMIN_IMAGE_UPLOADS, admin.me.account.id).await? {
         let mut errors = FieldErrors::default();
         errors.add("logo", "admin-image-too-many-uploads");
         let fields = BrandingFields::of(pages.tenant());

@@ -214,12 +214,7 @@ pub async fn upload_photo(
     body: Body,
 ) -> Result<Response, AppError> {
     let found = employee(&state, &admin, id).await?;
-    // Counted before the upload is read and decoded: parallel uploads get the budget only.
-    let subject = admin.me.account.id.0.to_string();
-    let decision = ADMIN_IMAGE_UPLOADS
-        .reserve(&state.db, &subject, state.clock.now())
-        .await?;
-    if !decision.is_allowed() {
+    if !uploads::within_budget(&state, &ADMIN_IMAGE_UPLOADS, admin.me.account.id).await? {
         let mut errors = FieldErrors::default();
         errors.add("photo", "admin-image-too-many-uploads");
         let form = EmployeeForm::of(&found);

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{
     code_in, enter_password, eventually_mails, mail_with_subject, signed_in, PASSWORD,
 };
-use zorgportaal_tests::{eventually, TestPlatform, Visitor};
+use zorgportaal_tests::{eventually, pictures, TestPlatform, Visitor};
 
 const WAIT: Duration = Duration::from_secs(30);
 const NEW_PASSWORD: &str = "Molen-Stroopwafel-Gracht-77";
@@ -596,13 +596,11 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
         )
         .await
         .unwrap();
-    let late = Event::job(
-        Some(tenant.slug.clone()),
+    let late = zorgportaal_tests::pictures::resize_job(
+        &tenant,
         platform.clock.now(),
-        Job::ResizeProfilePhoto {
-            account: account.0,
-            upload_key: stale.as_str().to_owned(),
-        },
+        account,
+        stale.as_str(),
     );
     platform.commit_events(&tenant, &[late]).await;
     eventually(WAIT, "the stale upload removed", || async {
@@ -614,19 +612,6 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
     platform.finish().await;
 }
 
-/// A decompression bomb: 6000 × 6000 at 16 bits per channel with transparency, a few hundred
-/// KB that decode to 288 MB. Under the old limits (12000 pixels a side, 50 megapixels,
-/// 512 MB) it was taken; the decoded-size limit refuses it from its header.
-fn bomb() -> Vec<u8> {
-    let bomb = zorgportaal_tests::pictures::bomb_png(6_000, 6_000);
-    assert!(
-        bomb.len() < 2 * 1024 * 1024,
-        "the bomb is {} bytes",
-        bomb.len()
-    );
-    bomb
-}
-
 #[tokio::test]
 async fn a_decompression_bomb_is_refused_with_a_clear_message_and_nothing_is_stored() {
     let platform = TestPlatform::start().await;
@@ -634,17 +619,10 @@ async fn a_decompression_bomb_is_refused_with_a_clear_message_and_nothing_is_sto
     let (mut ans, _) = signed_in(&platform, &tenant, "Ans").await;
 
     let written = platform.events_written().await;
-    let page = upload(&mut ans, "bom.png", "image/png", &bomb()).await;
-    assert_eq!(
-        page.status,
+    let page = upload(&mut ans, "bom.png", "image/png", &pictures::bomb()).await;
+    page.assert_refused(
         StatusCode::UNPROCESSABLE_ENTITY,
-        "{}",
-        page.body
-    );
-    assert!(
-        page.shows("Deze foto is te groot om te verwerken"),
-        "{}",
-        page.body
+        "Deze foto is te groot om te verwerken",
     );
     assert!(objects_of(&tenant).await.is_empty());
     assert_eq!(
@@ -662,7 +640,6 @@ async fn the_worker_refuses_a_bomb_that_bypassed_the_web() {
     use common::accounts::profile;
     use common::accounts::AccountId;
     use common::infra::clock::Clock;
-    use common::infra::outbox::{Event, Job};
     use common::infra::storage::{ObjectKey, ObjectKind};
 
     let platform = TestPlatform::start().await;
@@ -671,19 +648,15 @@ async fn the_worker_refuses_a_bomb_that_bypassed_the_web() {
     let account = AccountId(account_id(&platform, &email).await.unwrap());
 
     let key = ObjectKey::new(&tenant.slug, ObjectKind::ProfilePhoto);
-    store().put(&key, bomb().into(), "image/png").await.unwrap();
+    store()
+        .put(&key, pictures::bomb().into(), "image/png")
+        .await
+        .unwrap();
     let now = platform.clock.now();
     profile::set_photo_upload(&platform.db, account, key.as_str(), now)
         .await
         .unwrap();
-    let job = Event::job(
-        Some(tenant.slug.clone()),
-        now,
-        Job::ResizeProfilePhoto {
-            account: account.0,
-            upload_key: key.as_str().to_owned(),
-        },
-    );
+    let job = zorgportaal_tests::pictures::resize_job(&tenant, now, account, key.as_str());
     platform.commit_events(&tenant, &[job]).await;
 
     let keys = eventually(WAIT, "the worker done with the upload", || async {
@@ -719,34 +692,14 @@ async fn photo_uploads_are_limited_per_hour_also_when_sent_at_once() {
 
     let budget = usize::try_from(PHOTO_UPLOADS.max).unwrap();
     let small = photo(40, 40, [220, 20, 20], ImageFormat::Png);
-    let mut copies: Vec<Visitor> = (0..budget + 5)
-        .map(|_| {
-            let mut copy = Visitor::new(&platform, &tenant.hosts[0]);
-            copy.cookies = ans.cookies.clone();
-            copy.csrf = ans.csrf.clone();
-            copy
-        })
-        .collect();
-    let posts = copies
-        .iter_mut()
-        .map(|v| v.post_file("/account/foto", "photo", "foto.png", "image/png", &small));
-    let pages = futures::future::join_all(posts).await;
-    let statuses: Vec<u16> = pages.iter().map(|p| p.status.as_u16()).collect();
-    let taken = pages
-        .iter()
-        .filter(|p| p.status == StatusCode::SEE_OTHER)
-        .count();
-    assert_eq!(taken, budget, "statuses: {statuses:?}");
-    let refused: Vec<_> = pages
-        .iter()
-        .filter(|p| p.status == StatusCode::TOO_MANY_REQUESTS)
-        .collect();
-    assert_eq!(refused.len(), 5, "statuses: {statuses:?}");
-    assert!(
-        refused[0].shows("Je hebt het afgelopen uur al veel foto&#x27;s gestuurd")
-            || refused[0].shows("Je hebt het afgelopen uur al veel foto's gestuurd"),
-        "{}",
-        refused[0].body
+    let pages = ans
+        .post_file_at_once(budget + 5, "/account/foto", "photo", &small)
+        .await;
+    let refused =
+        zorgportaal_tests::pictures::split_at_budget(&pages, StatusCode::SEE_OTHER, budget);
+    refused.assert_refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Je hebt het afgelopen uur al veel foto",
     );
     // One more later in the hour is refused too.
     let page = upload(&mut ans, "nog-een.png", "image/png", &small).await;

@@ -215,12 +215,7 @@ pub async fn upload_photo(
     me: SignedIn,
     body: Body,
 ) -> Result<Response, AppError> {
-    // Counted before the upload is read: parallel uploads get the hour's budget and no more.
-    let subject = me.account.id.0.to_string();
-    let decision = PHOTO_UPLOADS
-        .reserve(&state.db, &subject, state.clock.now())
-        .await?;
-    if !decision.is_allowed() {
+    if !uploads::within_budget(&state, &PHOTO_UPLOADS, me.account.id).await? {
         let status = StatusCode::TOO_MANY_REQUESTS;
         return photo_page_with(&state, pages, &me, status, "photo-too-many-uploads").await;
     }
