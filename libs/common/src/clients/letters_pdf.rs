@@ -490,6 +490,24 @@ mod tests {
     }
 
     #[test]
+    fn a_logo_over_the_limits_is_left_out_without_decoding() {
+        // Stored before logos were checked at upload: its header claims too many bytes.
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, 4_000, 4_000);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        let mut writer = encoder.write_header().unwrap();
+        let mut stream = writer.stream_writer().unwrap();
+        let row = vec![0; 4_000 * 8];
+        for _ in 0..4_000 {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+        writer.finish().unwrap();
+        assert!(LetterLogo::from_upload_now(&out).is_none());
+    }
+
+    #[test]
     fn an_unreadable_logo_is_left_out() {
         assert!(LetterLogo::from_upload_now(b"not an image").is_none());
         let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
