@@ -13,7 +13,7 @@
 //! something holds. People and their channels: [`visitor`] (a person without a browser),
 //! [`browser`] (a real Chromium), [`accounts`] (signing up and in), [`care_pages`] (making pages, adding members), [`mail`] (the mail
 //! catcher), [`sms`] (the SMS/voice provider stand-in), [`letters`] (activation letters as
-//! PDF), [`tally`] (e-mails matched to the events that sent them) and [`statements`] (a
+//! PDF), [`pictures`] (a decompression bomb and a large photo to upload), [`tally`] (e-mails matched to the events that sent them) and [`statements`] (a
 //! relay that counts the queries a request runs).
 
 pub mod accounts;
@@ -22,6 +22,7 @@ pub mod browser;
 pub mod care_pages;
 pub mod letters;
 pub mod mail;
+pub mod pictures;
 pub mod platform;
 pub mod processes;
 pub mod queues;

@@ -17,6 +17,12 @@ pub struct Page {
 }
 
 impl Page {
+    /// Asserts that the page answers `status` and shows `text`.
+    pub fn assert_refused(&self, status: StatusCode, text: &str) {
+        assert_eq!(self.status, status, "{}", self.body);
+        assert!(self.shows(text), "{}", self.body);
+    }
+
     /// Where a redirect points.
     pub fn location(&self) -> Option<&str> {
         self.headers.get(LOCATION).and_then(|v| v.to_str().ok())
@@ -174,6 +180,33 @@ impl Visitor {
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0".to_owned(),
             csrf: None,
         }
+    }
+
+    /// The same person in another tab: the same session and form token.
+    pub fn same_session(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            base: self.base.clone(),
+            host: self.host.clone(),
+            cookies: self.cookies.clone(),
+            user_agent: self.user_agent.clone(),
+            csrf: self.csrf.clone(),
+        }
+    }
+
+    /// The same file posted `times` times at once, each from its own tab; the pages in order.
+    pub async fn post_file_at_once(
+        &self,
+        times: usize,
+        path: &str,
+        field: &str,
+        bytes: &[u8],
+    ) -> Vec<Page> {
+        let mut tabs: Vec<Visitor> = (0..times).map(|_| self.same_session()).collect();
+        let posts = tabs
+            .iter_mut()
+            .map(|tab| tab.post_file(path, field, "bestand", "application/octet-stream", bytes));
+        futures::future::join_all(posts).await
     }
 
     /// The same visitor (cookies and all) talking to another web process at `addr`.

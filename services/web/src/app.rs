@@ -9,6 +9,7 @@ use common::accounts::password::PasswordHasher;
 use common::infra::clock::SharedClock;
 use common::infra::config::Config;
 use common::infra::crypto::ServerKey;
+use common::infra::images::DecodeGate;
 use common::infra::mq::Broker;
 use common::infra::storage::ObjectStore;
 use common::infra::tenancy::TenantDirectory;
@@ -81,6 +82,7 @@ impl Application {
                 .into(),
             storage: ObjectStore::new(&config.s3),
             broker: Broker::new(config.amqp.url.clone(), "zorgportaal-web"),
+            images: DecodeGate::new(config.images.decode_concurrency),
             config: Arc::new(config),
             db,
             tenants,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use common::infra::config::Config;
+use common::infra::images::DecodeGate;
 use common::infra::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
 use common::infra::storage::ObjectStore;
 use sqlx::PgPool;
@@ -17,6 +18,7 @@ pub struct Worker {
     config: Arc<Config>,
     relay: OutboxRelay,
     storage: ObjectStore,
+    images: DecodeGate,
 }
 
 impl Worker {
@@ -43,6 +45,7 @@ impl Worker {
         };
         Self {
             storage: ObjectStore::new(&config.s3),
+            images: DecodeGate::new(config.images.decode_concurrency),
             config: Arc::new(config),
             relay,
         }
@@ -62,6 +65,7 @@ impl Worker {
             self.relay.db.clone(),
             self.storage.clone(),
             self.relay.clock.clone(),
+            self.images.clone(),
         );
         for (spec, handler) in consumers {
             let runner = ConsumerRunner {

@@ -45,6 +45,9 @@ admin-logo-remove = Remove logo
 admin-logo-missing = Choose an image first.
 admin-logo-too-large = This logo is too large. Choose an image of at most 2 MB.
 admin-logo-wrong-type = This file is not a PNG, JPEG or WebP image. Choose another file.
+admin-logo-too-many-pixels = This logo is too large to process. Choose an image of at most 16 megapixels (8 megapixels at 16 bits per colour).
+admin-logo-unreadable = We cannot open this logo. Try another file.
+admin-image-too-many-uploads = You have sent many images in the past hour. Try again in an hour.
 
 admin-inbox-title = Questions
 admin-inbox-open-count = { $count ->

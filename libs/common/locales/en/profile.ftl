@@ -25,7 +25,8 @@ settings-photo-remove = Remove photo
 photo-missing = First choose a photo on your computer or phone.
 photo-too-large = This photo is too large. Choose a photo of at most 10 MB.
 photo-wrong-type = This file is not a photo we can use. Choose a JPEG, PNG or WebP photo.
-photo-too-many-pixels = This photo has too many pixels. Choose a smaller photo.
+photo-too-many-pixels = This photo is too large to process. Choose a photo of at most 40 megapixels (20 megapixels at 16 bits per colour).
+photo-too-many-uploads = You have sent many photos in the past hour. Try again in an hour.
 photo-unreadable = We cannot open this photo. Try another photo.
 
 settings-name-heading = Name

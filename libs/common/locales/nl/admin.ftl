@@ -45,6 +45,9 @@ admin-logo-remove = Logo verwijderen
 admin-logo-missing = Kies eerst een afbeelding.
 admin-logo-too-large = Dit logo is te groot. Kies een afbeelding van hoogstens 2 MB.
 admin-logo-wrong-type = Dit bestand is geen PNG, JPEG of WebP. Kies een ander bestand.
+admin-logo-too-many-pixels = Dit logo is te groot om te verwerken. Kies een afbeelding van hoogstens 16 megapixel (bij 16 bits per kleur hoogstens 8 megapixel).
+admin-logo-unreadable = We kunnen dit logo niet openen. Probeer een ander bestand.
+admin-image-too-many-uploads = Je hebt het afgelopen uur al veel afbeeldingen gestuurd. Probeer het over een uur opnieuw.
 
 admin-inbox-title = Vragen
 admin-inbox-open-count = { $count ->

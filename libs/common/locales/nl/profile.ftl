@@ -25,7 +25,8 @@ settings-photo-remove = Foto verwijderen
 photo-missing = Kies eerst een foto op je computer of telefoon.
 photo-too-large = Deze foto is te groot. Kies een foto van hoogstens 10 MB.
 photo-wrong-type = Dit bestand is geen foto die we kunnen gebruiken. Kies een foto van het type JPEG, PNG of WebP.
-photo-too-many-pixels = Deze foto heeft te veel beeldpunten. Kies een kleinere foto.
+photo-too-many-pixels = Deze foto is te groot om te verwerken. Kies een foto van hoogstens 40 megapixel (bij 16 bits per kleur hoogstens 20 megapixel).
+photo-too-many-uploads = Je hebt het afgelopen uur al veel foto's gestuurd. Probeer het over een uur opnieuw.
 photo-unreadable = We kunnen deze foto niet openen. Probeer een andere foto.
 
 settings-name-heading = Naam

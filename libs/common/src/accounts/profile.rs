@@ -11,19 +11,21 @@ use time::OffsetDateTime;
 
 use super::{AccountId, PersonName};
 use crate::infra::i18n::Language;
-use crate::infra::images::{self, DecodeLimits};
+use crate::infra::images::{self, DecodeGate, DecodeLimits, DecodeProblem, DecodeTurn, Fit};
 use crate::infra::tenancy::TenantSlug;
 
 /// Uploads larger than this are refused (phone photos are 2–8 MB).
 pub const PHOTO_MAX_BYTES: usize = 10 * 1024 * 1024;
 /// Width and height of the resized photo, in pixels (cropped to a square from the middle).
 pub const PHOTO_SIZE: u32 = 256;
-/// Larger sides are refused before decoding: a small file can claim a huge picture.
-pub const PHOTO_MAX_SIDE: u32 = 12_000;
-/// At most this many pixels (a 48-megapixel phone camera fits).
-pub const PHOTO_MAX_PIXELS: u64 = 50_000_000;
-/// Memory the decoder may use for one photo.
-const DECODE_MAX_ALLOC: u64 = 512 * 1024 * 1024;
+/// Larger sides are refused from the header, before decoding.
+pub const PHOTO_MAX_SIDE: u32 = 10_000;
+/// At most this many pixels: the 12-megapixel photo a phone takes by default fits, and so does
+/// a full-resolution 24 to 40-megapixel one.
+pub const PHOTO_MAX_PIXELS: u64 = 40_000_000;
+/// The decoded photo may take this many bytes: 40 megapixels at 8 bits per channel with
+/// transparency. A 16-bit photo takes twice as many bytes per pixel, so fewer pixels fit.
+pub const PHOTO_MAX_DECODED_BYTES: u64 = 4 * PHOTO_MAX_PIXELS;
 /// The suffix of the resized copy's key: `<upload key>.256.jpg`.
 pub const RESIZED_VARIANT: &str = "256.jpg";
 
@@ -89,26 +91,23 @@ pub fn sniff(bytes: &[u8]) -> Option<PhotoFormat> {
     }
 }
 
-const PHOTO_LIMITS: DecodeLimits = DecodeLimits {
+pub const PHOTO_LIMITS: DecodeLimits = DecodeLimits {
     max_side: PHOTO_MAX_SIDE,
-    max_alloc: DECODE_MAX_ALLOC,
+    max_pixels: PHOTO_MAX_PIXELS,
+    max_decoded_bytes: PHOTO_MAX_DECODED_BYTES,
 };
 
-fn check_dimensions(width: u32, height: u32) -> Result<(), PhotoProblem> {
-    if width == 0 || height == 0 {
-        return Err(PhotoProblem::Unreadable);
+impl From<DecodeProblem> for PhotoProblem {
+    fn from(problem: DecodeProblem) -> Self {
+        match problem {
+            DecodeProblem::TooLarge => PhotoProblem::TooManyPixels,
+            DecodeProblem::Unreadable => PhotoProblem::Unreadable,
+        }
     }
-    if width > PHOTO_MAX_SIDE
-        || height > PHOTO_MAX_SIDE
-        || u64::from(width) * u64::from(height) > PHOTO_MAX_PIXELS
-    {
-        return Err(PhotoProblem::TooManyPixels);
-    }
-    Ok(())
 }
 
-/// Checks an upload without decoding its pixels: size, type by content, and the dimensions its
-/// header claims.
+/// Checks an upload without decoding its pixels: size, type by content, and the dimensions and
+/// decoded size its header claims.
 pub fn check_upload(bytes: &[u8]) -> Result<PhotoFormat, PhotoProblem> {
     if bytes.is_empty() {
         return Err(PhotoProblem::Missing);
@@ -117,33 +116,42 @@ pub fn check_upload(bytes: &[u8]) -> Result<PhotoFormat, PhotoProblem> {
         return Err(PhotoProblem::TooLarge);
     }
     let format = sniff(bytes).ok_or(PhotoProblem::WrongType)?;
-    let (width, height) = images::reader(bytes, format.image_format(), PHOTO_LIMITS)
-        .into_dimensions()
-        .map_err(|e| match e {
-            image::ImageError::Limits(_) => PhotoProblem::TooManyPixels,
-            _ => PhotoProblem::Unreadable,
-        })?;
-    check_dimensions(width, height)?;
+    images::check_header(bytes, format.image_format(), PHOTO_LIMITS)?;
     Ok(format)
 }
 
 /// The resized copy: turned upright (EXIF orientation), cropped to a square from the middle,
-/// [`PHOTO_SIZE`] pixels wide, transparency on white, as JPEG. Decoding is bounded by
-/// [`PHOTO_MAX_SIDE`] and a memory limit, so a decompression bomb fails instead of eating the
-/// worker.
-pub fn resize(bytes: &[u8]) -> Result<Vec<u8>, PhotoProblem> {
+/// [`PHOTO_SIZE`] pixels wide, transparency on white, as JPEG. The header is checked against
+/// [`PHOTO_LIMITS`] first, so a decompression bomb is refused before its pixels are allocated;
+/// the decode waits its turn at `gate`.
+pub async fn resize(
+    gate: &DecodeGate,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> Result<Vec<u8>, PhotoProblem> {
+    resize_in_turn(gate.turn().await, bytes).await
+}
+
+/// [`resize`] on a place at the gate taken already (before the photo was fetched).
+pub async fn resize_in_turn(
+    turn: DecodeTurn,
+    bytes: impl AsRef<[u8]> + Send + 'static,
+) -> Result<Vec<u8>, PhotoProblem> {
+    turn.run(move || resize_now(bytes.as_ref()))
+        .await
+        .map_err(|error| {
+            tracing::error!(%error, "resizing a photo failed");
+            PhotoProblem::Unreadable
+        })?
+}
+
+fn resize_now(bytes: &[u8]) -> Result<Vec<u8>, PhotoProblem> {
     let format = check_upload(bytes)?;
-    let image = images::decode_upright(bytes, format.image_format(), PHOTO_LIMITS).map_err(
-        |e| match e {
-            image::ImageError::Limits(_) => PhotoProblem::TooManyPixels,
-            _ => PhotoProblem::Unreadable,
-        },
+    let square = images::decode_to_fit(
+        bytes,
+        format.image_format(),
+        PHOTO_LIMITS,
+        Fit::Square(PHOTO_SIZE),
     )?;
-    let square = image.resize_to_fill(
-        PHOTO_SIZE,
-        PHOTO_SIZE,
-        image::imageops::FilterType::Lanczos3,
-    );
     images::jpeg_on_white(&square, 85).map_err(|_| PhotoProblem::Unreadable)
 }
 
@@ -396,12 +404,12 @@ mod tests {
         let crc = crc32(&png[12..29]);
         png[29..33].copy_from_slice(&crc.to_be_bytes());
         assert_eq!(check_upload(&png), Err(PhotoProblem::TooManyPixels));
-        assert_eq!(resize(&png), Err(PhotoProblem::TooManyPixels));
+        assert_eq!(resize_now(&png), Err(PhotoProblem::TooManyPixels));
     }
 
     #[test]
     fn resized_photos_are_square_jpegs_with_transparency_on_white() {
-        let resized = resize(&encoded(900, 300, ImageFormat::Png)).unwrap();
+        let resized = resize_now(&encoded(900, 300, ImageFormat::Png)).unwrap();
         assert_eq!(sniff(&resized), Some(PhotoFormat::Jpeg));
         let image = image::load_from_memory(&resized).unwrap().to_rgb8();
         assert_eq!(image.dimensions(), (PHOTO_SIZE, PHOTO_SIZE));

@@ -11,13 +11,13 @@
 //! text) and its name in its primary colour, which the branding page already holds to 4.5:1
 //! against white.
 
-use image::imageops::FilterType;
 use pdf_writer::types::StructRole;
 use pdf_writer::writers::StructTreeRoot;
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
 use crate::accounts::profile;
-use crate::infra::images::{self, DecodeLimits};
+use crate::infra::images::{self, DecodeGate, Fit};
+use crate::organisation::branding::LOGO_LIMITS;
 
 /// What every letter of one print run shares.
 #[derive(Debug, Clone)]
@@ -46,28 +46,28 @@ const LOGO_MAX_PIXELS_HIGH: u32 = 250;
 /// The logo's box on the page, in points.
 const LOGO_MAX_WIDTH: f32 = 170.0;
 const LOGO_MAX_HEIGHT: f32 = 60.0;
-/// Logos were checked at upload (type, at most 2 MB); this bounds the decoder all the same.
-const LOGO_LIMITS: DecodeLimits = DecodeLimits {
-    max_side: 10_000,
-    max_alloc: 256 * 1024 * 1024,
-};
 
 impl LetterLogo {
-    /// The stored logo (PNG, JPEG or WebP) made printable; `None` when it cannot be read, so a
-    /// broken logo never stops the letters.
-    pub fn from_upload(bytes: &[u8]) -> Option<Self> {
+    /// The stored logo (PNG, JPEG or WebP) made printable, decoded when `gate` has room;
+    /// `None` when it cannot be read, so a broken logo never stops the letters. Logos stored
+    /// before their header was checked at upload meet the same limits here.
+    pub async fn from_upload(gate: &DecodeGate, bytes: bytes::Bytes) -> Option<Self> {
+        match gate.run(move || Self::from_upload_now(&bytes)).await {
+            Ok(logo) => logo,
+            Err(error) => {
+                tracing::error!(%error, "decoding the logo failed");
+                None
+            }
+        }
+    }
+
+    fn from_upload_now(bytes: &[u8]) -> Option<Self> {
         let format = profile::sniff(bytes)?;
-        let image = images::decode_upright(bytes, format.image_format(), LOGO_LIMITS).ok()?;
-        let image = if image.width() > LOGO_MAX_PIXELS_WIDE || image.height() > LOGO_MAX_PIXELS_HIGH
-        {
-            image.resize(
-                LOGO_MAX_PIXELS_WIDE,
-                LOGO_MAX_PIXELS_HIGH,
-                FilterType::Lanczos3,
-            )
-        } else {
-            image
+        let fit = Fit::Within {
+            width: LOGO_MAX_PIXELS_WIDE,
+            height: LOGO_MAX_PIXELS_HIGH,
         };
+        let image = images::decode_to_fit(bytes, format.image_format(), LOGO_LIMITS, fit).ok()?;
         let jpeg = images::jpeg_on_white(&image, 90).ok()?;
         Some(Self {
             width: image.width(),
@@ -455,7 +455,7 @@ mod tests {
         image::DynamicImage::ImageRgba8(logo)
             .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();
-        let logo = LetterLogo::from_upload(&png).expect("a readable logo");
+        let logo = LetterLogo::from_upload_now(&png).expect("a readable logo");
         assert_eq!(
             (logo.width, logo.height),
             (720, 180),
@@ -490,11 +490,29 @@ mod tests {
     }
 
     #[test]
+    fn a_logo_over_the_limits_is_left_out_without_decoding() {
+        // Stored before logos were checked at upload: its header claims too many bytes.
+        let mut out = Vec::new();
+        let mut encoder = png::Encoder::new(&mut out, 4_000, 4_000);
+        encoder.set_color(png::ColorType::Rgba);
+        encoder.set_depth(png::BitDepth::Sixteen);
+        let mut writer = encoder.write_header().unwrap();
+        let mut stream = writer.stream_writer().unwrap();
+        let row = vec![0; 4_000 * 8];
+        for _ in 0..4_000 {
+            std::io::Write::write_all(&mut stream, &row).unwrap();
+        }
+        stream.finish().unwrap();
+        writer.finish().unwrap();
+        assert!(LetterLogo::from_upload_now(&out).is_none());
+    }
+
+    #[test]
     fn an_unreadable_logo_is_left_out() {
-        assert!(LetterLogo::from_upload(b"not an image").is_none());
+        assert!(LetterLogo::from_upload_now(b"not an image").is_none());
         let mut png = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];
         png.extend_from_slice(&[0; 64]);
-        assert!(LetterLogo::from_upload(&png).is_none());
+        assert!(LetterLogo::from_upload_now(&png).is_none());
     }
 
     #[test]

@@ -34,6 +34,7 @@ const OWN_PREFIXES: &[&str] = &[
     "PLATFORM_",
     "WORKER_",
     "NOTIFIER_",
+    "IMAGE_",
 ];
 
 #[derive(Debug, Clone)]
@@ -46,6 +47,7 @@ pub struct Config {
     pub web: WebConfig,
     pub worker: WorkerConfig,
     pub notifier: NotifierConfig,
+    pub images: ImageConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -137,6 +139,13 @@ pub struct NotifierConfig {
     /// How long a claim on an event keeps other notifiers from sending it; longer than the
     /// longest send, so only a crashed notifier's claim runs out and is taken over.
     pub claim_lease: Duration,
+}
+
+#[derive(Debug, Clone)]
+pub struct ImageConfig {
+    /// Pictures decoded at once per process (web and worker each): a decode takes a core and
+    /// up to about 200 MB, so a burst of uploads waits in line instead.
+    pub decode_concurrency: usize,
 }
 
 /// A source of variables: the process environment, or a map in tests.
@@ -340,6 +349,9 @@ impl Config {
                 shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 20_000)?,
                 claim_lease: env.millis("NOTIFIER_CLAIM_LEASE_MS", 30_000)?,
             },
+            images: ImageConfig {
+                decode_concurrency: env.parse("IMAGE_DECODE_CONCURRENCY", 2)?,
+            },
         };
         env.reject_unknown()?;
         config.validate()?;
@@ -441,6 +453,12 @@ impl Config {
             self.notifier.claim_lease > longest_send,
             "longer than SMTP_TIMEOUT_MS and SMS_TIMEOUT_MS: a claim must outlast its send, or a \
              second notifier takes over an event that is still being sent",
+        )?;
+        require(
+            "IMAGE_DECODE_CONCURRENCY",
+            &self.images.decode_concurrency.to_string(),
+            (1..=64).contains(&self.images.decode_concurrency),
+            "between 1 and 64",
         )?;
         Ok(())
     }

@@ -1,4 +1,4 @@
-//! Rate limits on sign-in, codes, sign-up and password reset, kept in PostgreSQL so that every
+//! Rate limits on sign-in, codes, sign-up, password reset and image uploads, kept in PostgreSQL so that every
 //! web process sees the same counts.
 //!
 //! A limit counts hits in a fixed window. The first `free` hits pass at once; after that each
@@ -112,6 +112,26 @@ pub const LETTER_REQUESTS: Limit = Limit {
     max: 10,
     window: Duration::from_secs(24 * 60 * 60),
     base_delay: Duration::from_secs(60),
+};
+
+/// Profile photos uploaded by one account: each is stored and decoded by the worker. A person
+/// trying a few photos stays far below; a script does not get a decode per request.
+pub const PHOTO_UPLOADS: Limit = Limit {
+    name: "photo_uploads",
+    free: 20,
+    max: 20,
+    window: Duration::from_secs(60 * 60),
+    base_delay: Duration::from_secs(1),
+};
+
+/// Logos and employee photos uploaded by one administrator: an organisation setting up its
+/// employees uploads many at once, so the budget is larger than for one's own photo.
+pub const ADMIN_IMAGE_UPLOADS: Limit = Limit {
+    name: "admin_image_uploads",
+    free: 60,
+    max: 60,
+    window: Duration::from_secs(60 * 60),
+    base_delay: Duration::from_secs(1),
 };
 
 /// Whether a hit may go ahead, and if not, how long until it may.

@@ -3,7 +3,9 @@
 
 use sqlx::{PgConnection, PgExecutor};
 
+use crate::accounts::profile;
 use crate::accounts::EmailAddress;
+use crate::infra::images::{self, DecodeLimits, DecodeProblem};
 use crate::infra::tenancy::{Color, TenantId};
 
 pub const DISPLAY_NAME_MAX: usize = 120;
@@ -13,6 +15,12 @@ pub const SUPPORT_URL_MAX: usize = 300;
 pub const MIN_CONTRAST: f64 = 4.5;
 /// The largest logo we take.
 pub const LOGO_MAX_BYTES: usize = 2 * 1024 * 1024;
+/// A logo is printed at most 720 pixels wide; a much larger one is refused from its header.
+pub const LOGO_LIMITS: DecodeLimits = DecodeLimits {
+    max_side: 8_000,
+    max_pixels: 16_000_000,
+    max_decoded_bytes: 4 * 16_000_000,
+};
 
 /// The branding form as it arrived, before checking.
 #[derive(Debug, Clone, Default)]
@@ -221,6 +229,10 @@ pub enum LogoProblem {
     TooLarge,
     #[error("not a PNG, JPEG or WebP image")]
     WrongType,
+    #[error("too many pixels")]
+    TooManyPixels,
+    #[error("the image cannot be read")]
+    Unreadable,
 }
 
 impl LogoProblem {
@@ -229,11 +241,14 @@ impl LogoProblem {
             LogoProblem::Missing => "admin-logo-missing",
             LogoProblem::TooLarge => "admin-logo-too-large",
             LogoProblem::WrongType => "admin-logo-wrong-type",
+            LogoProblem::TooManyPixels => "admin-logo-too-many-pixels",
+            LogoProblem::Unreadable => "admin-logo-unreadable",
         }
     }
 }
 
-/// Checks a logo by its content (not its name or declared type); returns its MIME type.
+/// Checks a logo by its content (not its name or declared type) and the size its header
+/// claims, without decoding its pixels; returns its MIME type.
 pub fn check_logo(bytes: &[u8]) -> Result<&'static str, LogoProblem> {
     if bytes.is_empty() {
         return Err(LogoProblem::Missing);
@@ -241,12 +256,14 @@ pub fn check_logo(bytes: &[u8]) -> Result<&'static str, LogoProblem> {
     if bytes.len() > LOGO_MAX_BYTES {
         return Err(LogoProblem::TooLarge);
     }
-    match infer::get(bytes).map(|t| t.mime_type()) {
-        Some("image/png") => Ok("image/png"),
-        Some("image/jpeg") => Ok("image/jpeg"),
-        Some("image/webp") => Ok("image/webp"),
-        _ => Err(LogoProblem::WrongType),
-    }
+    let format = profile::sniff(bytes).ok_or(LogoProblem::WrongType)?;
+    images::check_header(bytes, format.image_format(), LOGO_LIMITS).map_err(
+        |problem| match problem {
+            DecodeProblem::TooLarge => LogoProblem::TooManyPixels,
+            DecodeProblem::Unreadable => LogoProblem::Unreadable,
+        },
+    )?;
+    Ok(format.mime())
 }
 
 /// WCAG 2 contrast arithmetic on a colour.
@@ -361,9 +378,22 @@ mod tests {
     }
 
     #[test]
-    fn logos_are_checked_by_content() {
-        let png = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0];
-        assert_eq!(check_logo(&png), Ok("image/png"));
+    fn logos_are_checked_by_content_and_header() {
+        let png = |width: u32, height: u32| {
+            let mut out = std::io::Cursor::new(Vec::new());
+            image::RgbaImage::new(width, height)
+                .write_to(&mut out, image::ImageFormat::Png)
+                .unwrap();
+            out.into_inner()
+        };
+        assert_eq!(check_logo(&png(300, 100)), Ok("image/png"));
+        // Read from the header: too wide for a logo, or only a PNG's signature.
+        assert_eq!(
+            check_logo(&png(LOGO_LIMITS.max_side + 1, 1)),
+            Err(LogoProblem::TooManyPixels)
+        );
+        let signature = [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0];
+        assert_eq!(check_logo(&signature), Err(LogoProblem::Unreadable));
         assert_eq!(check_logo(b"<svg></svg>"), Err(LogoProblem::WrongType));
         assert_eq!(check_logo(b""), Err(LogoProblem::Missing));
         assert_eq!(

@@ -6,6 +6,7 @@ use common::accounts::password::PasswordHasher;
 use common::infra::clock::SharedClock;
 use common::infra::config::Config;
 use common::infra::crypto::ServerKey;
+use common::infra::images::DecodeGate;
 use common::infra::mq::Broker;
 use common::infra::storage::ObjectStore;
 use common::infra::tenancy::TenantDirectory;
@@ -28,6 +29,8 @@ pub struct AppState {
     pub assets: Arc<Assets>,
     pub clock: SharedClock,
     pub hasher: PasswordHasher,
+    /// Every photo and logo decode of this process waits its turn here.
+    pub images: DecodeGate,
     /// Signs CSRF tokens and one-time codes.
     pub key: ServerKey,
     /// `:port` of the address browsers use, or empty for the scheme's own port.

@@ -8,12 +8,30 @@ use poem::http::header;
 use poem::web::Multipart;
 use poem::{Body, FromRequest, Request, RequestBody};
 
+use common::accounts::AccountId;
+use common::infra::throttle::Limit;
+
 use crate::http::error::AppError;
+use crate::http::state::AppState;
 
 /// Room for the multipart framing around the file and the other fields.
 const MULTIPART_OVERHEAD: usize = 64 * 1024;
 /// An upload over the limit is read to its end (and thrown away) up to this size.
 const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Counts one upload of `account` against `limit`, before the upload is read: of many sent at
+/// once, exactly the budget is let through. `false`: over the budget, answer 429.
+pub async fn within_budget(
+    state: &AppState,
+    limit: &Limit,
+    account: AccountId,
+) -> Result<bool, AppError> {
+    let subject = account.0.to_string();
+    let decision = limit
+        .reserve(&state.db, &subject, state.clock.now())
+        .await?;
+    Ok(decision.is_allowed())
+}
 
 #[derive(Debug)]
 pub enum Uploaded {

@@ -8,6 +8,7 @@ use async_trait::async_trait;
 
 use common::accounts::AccountId;
 use common::infra::clock::SharedClock;
+use common::infra::images::DecodeGate;
 use common::infra::mq::{ConsumerSpec, Handler, HandlerError, Incoming};
 use common::infra::outbox::{Event, EventPayload, Job};
 use common::infra::storage::{ObjectKey, ObjectStore, StorageError};
@@ -21,10 +22,16 @@ pub fn consumers(
     db: PgPool,
     storage: ObjectStore,
     clock: SharedClock,
+    images: DecodeGate,
 ) -> Vec<(ConsumerSpec, Arc<dyn Handler>)> {
     vec![(
         ConsumerSpec::jobs(),
-        Arc::new(JobHandler { db, storage, clock }),
+        Arc::new(JobHandler {
+            db,
+            storage,
+            clock,
+            images,
+        }),
     )]
 }
 
@@ -38,6 +45,8 @@ pub struct JobHandler {
     pub db: PgPool,
     pub storage: ObjectStore,
     pub clock: SharedClock,
+    /// Every photo decode of this process waits its turn here.
+    pub images: DecodeGate,
 }
 
 impl JobHandler {

@@ -26,6 +26,8 @@ impl JobHandler {
             .map_err(transient)?
             .is_some_and(|keys| keys.upload.as_deref() == Some(upload_key));
         if still_wanted {
+            // The turn comes before the fetch: jobs waiting for a decode hold no photo bytes.
+            let turn = self.images.turn().await;
             let original = match self.storage.get(&upload).await {
                 Ok(object) => Some(object.bytes),
                 // Removed by an earlier run of this job that showed the copy already.
@@ -33,10 +35,7 @@ impl JobHandler {
                 Err(error) => return Err(transient(error)),
             };
             if let Some(original) = original {
-                let resized = tokio::task::spawn_blocking(move || profile::resize(&original))
-                    .await
-                    .map_err(transient)?;
-                match resized {
+                match profile::resize_in_turn(turn, original).await {
                     Ok(resized) => {
                         self.storage
                             .put(&resized_key, Bytes::from(resized), "image/jpeg")

@@ -7,31 +7,25 @@
 //! configuration as environment variables.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
 use std::net::{SocketAddr, TcpListener};
-use std::path::PathBuf;
-use std::process::{ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::infra::config::Config;
 use common::infra::i18n::Language;
 use common::infra::outbox::{Event, EventPayload, Message, Recipient};
 use common::infra::tenancy::Tenant;
 use poem::listener::{Acceptor, Listener};
-use secrecy::ExposeSecret;
 use serde::Deserialize;
 use tokio::sync::watch;
 use uuid::Uuid;
+use zorgportaal_tests::processes::{service_env, ServiceProcess, EXIT_SLACK};
 use zorgportaal_tests::tally::MailTally;
 use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
 
 const NOTIFIER_GRACE: Duration = Duration::from_secs(5);
 const WORKER_GRACE: Duration = Duration::from_secs(5);
 const WEB_GRACE: Duration = Duration::from_secs(10);
-/// Time a process may take, after its grace period, to tear down and exit.
-const EXIT_SLACK: Duration = Duration::from_secs(1);
 const DELIVERY_TIMEOUT: Duration = Duration::from_secs(120);
 
 #[tokio::test]
@@ -323,202 +317,6 @@ async fn sigterm_to_the_web_service_finishes_the_requests_in_flight_and_refuses_
         "a request after shutdown was not refused: {after:?}"
     );
     platform.finish().await;
-}
-
-// ---------------------------------------------------------------- child processes
-
-/// A service binary running as a child process, its output going to a log file in the temp
-/// directory whose tail is printed (and which is kept) when the test fails. Killed if the test
-/// ends without stopping it.
-struct ServiceProcess {
-    label: String,
-    child: tokio::process::Child,
-    log: PathBuf,
-    terminated_at: Option<Instant>,
-}
-
-struct Shutdown {
-    status: ExitStatus,
-    /// Time from SIGTERM to exit.
-    after: Duration,
-}
-
-impl ServiceProcess {
-    fn start(binary: &str, env: &[(String, String)], label: &str) -> Self {
-        let path = zorgportaal_tests::binary(binary);
-        let namespace = env
-            .iter()
-            .find(|(key, _)| key == "AMQP_NAMESPACE")
-            .map_or("test", |(_, value)| value.as_str());
-        let log = std::env::temp_dir().join(format!("zorgportaal-sigterm-{namespace}-{label}.log"));
-        let stdout = File::create(&log).expect("create child log");
-        let stderr = stdout.try_clone().expect("share child log");
-        let child = tokio::process::Command::new(&path)
-            .envs(env.iter().map(|(key, value)| (key, value)))
-            .stdin(Stdio::null())
-            .stdout(stdout)
-            .stderr(stderr)
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {}: {e}", path.display()));
-        Self {
-            label: label.to_owned(),
-            child,
-            log,
-            terminated_at: None,
-        }
-    }
-
-    /// Sends SIGTERM, as an orchestrator does to stop a container.
-    fn terminate(&mut self) {
-        let pid = self.child.id().expect("the process is still running");
-        let status = std::process::Command::new("kill")
-            .args(["-TERM", &pid.to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -TERM {pid} failed");
-        self.terminated_at = Some(Instant::now());
-    }
-
-    /// Sends SIGKILL, as a crash or an out-of-memory kill does, and waits for the process to go.
-    async fn kill(&mut self) {
-        self.child.start_kill().expect("kill -9 the child");
-        self.child.wait().await.expect("wait for the killed child");
-    }
-
-    fn is_running(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-
-    async fn wait_for_exit(&mut self, within: Duration) -> Shutdown {
-        let status = tokio::time::timeout(within, self.child.wait())
-            .await
-            .unwrap_or_else(|_| panic!("{} did not exit within {within:?} of SIGTERM", self.label))
-            .expect("wait for the child");
-        Shutdown {
-            status,
-            after: self
-                .terminated_at
-                .map(|at| at.elapsed())
-                .unwrap_or_default(),
-        }
-    }
-
-    /// Stops a process the test no longer needs; it must still exit cleanly.
-    async fn stop(&mut self, grace: Duration) {
-        self.terminate();
-        let shutdown = self.wait_for_exit(grace + EXIT_SLACK).await;
-        assert!(
-            shutdown.status.success(),
-            "{} exited with {}",
-            self.label,
-            shutdown.status
-        );
-    }
-
-    fn log_tail(&self, lines: usize) -> String {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        let all: Vec<&str> = text.lines().collect();
-        all[all.len().saturating_sub(lines)..].join("\n")
-    }
-}
-
-impl Drop for ServiceProcess {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!(
-                "---- last lines of {} ({}) ----\n{}\n----",
-                self.label,
-                self.log.display(),
-                self.log_tail(40)
-            );
-        } else {
-            // Kept only when the test fails.
-            let _ = std::fs::remove_file(&self.log);
-        }
-    }
-}
-
-/// The test platform's whole configuration as the environment variables the services read
-/// (`TestPlatform::child_env` covers what zorgctl needs; these tests also change grace
-/// periods, the relay batch size and the S3 endpoint).
-fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
-    let Config {
-        database,
-        amqp,
-        s3,
-        smtp,
-        sms,
-        web,
-        worker,
-        notifier,
-    } = &platform.config;
-    let millis = |d: &Duration| d.as_millis().to_string();
-    let mut env = vec![
-        ("DATABASE_URL", database.url.expose_secret().to_owned()),
-        (
-            "DATABASE_MAX_CONNECTIONS",
-            database.max_connections.to_string(),
-        ),
-        ("AMQP_URL", amqp.url.expose_secret().to_owned()),
-        ("AMQP_NAMESPACE", amqp.namespace.clone()),
-        (
-            "AMQP_RETRY_DELAYS_MS",
-            amqp.retry_delays
-                .iter()
-                .map(millis)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        ("AMQP_PREFETCH", amqp.prefetch.to_string()),
-        ("S3_ENDPOINT", s3.endpoint.clone()),
-        ("S3_REGION", s3.region.clone()),
-        ("S3_BUCKET", s3.bucket.clone()),
-        ("S3_ACCESS_KEY_ID", s3.access_key_id.clone()),
-        (
-            "S3_SECRET_ACCESS_KEY",
-            s3.secret_access_key.expose_secret().to_owned(),
-        ),
-        ("S3_FORCE_PATH_STYLE", s3.force_path_style.to_string()),
-        ("SMTP_HOST", smtp.host.clone()),
-        ("SMTP_PORT", smtp.port.to_string()),
-        ("SMTP_STARTTLS", smtp.starttls.to_string()),
-        ("SMTP_FROM", smtp.from_address.clone()),
-        ("SMTP_POOL_SIZE", smtp.pool_size.to_string()),
-        ("SMTP_TIMEOUT_MS", millis(&smtp.timeout)),
-        ("SMS_TIMEOUT_MS", millis(&sms.timeout)),
-        ("SMS_PROVIDER_URL", sms.provider_url.clone()),
-        (
-            "SMS_PROVIDER_ACCESS_KEY",
-            sms.access_key.expose_secret().to_owned(),
-        ),
-        ("SMS_ORIGINATOR", sms.originator.clone()),
-        ("WEB_BIND", web.bind.to_string()),
-        ("PLATFORM_DOMAIN", web.platform_domain.clone()),
-        ("WEB_HTTPS", web.https.to_string()),
-        ("WEB_SHUTDOWN_GRACE_MS", millis(&web.shutdown_grace)),
-        (
-            "WORKER_RELAY_BATCH_SIZE",
-            worker.relay_batch_size.to_string(),
-        ),
-        ("WORKER_RELAY_POLL_MS", millis(&worker.relay_poll_interval)),
-        ("WORKER_SHUTDOWN_GRACE_MS", millis(&worker.shutdown_grace)),
-        ("NOTIFIER_CONCURRENCY", notifier.concurrency.to_string()),
-        (
-            "NOTIFIER_SHUTDOWN_GRACE_MS",
-            millis(&notifier.shutdown_grace),
-        ),
-        ("NOTIFIER_CLAIM_LEASE_MS", millis(&notifier.claim_lease)),
-    ];
-    if let Some(username) = &smtp.username {
-        env.push(("SMTP_USERNAME", username.clone()));
-    }
-    if let Some(password) = &smtp.password {
-        env.push(("SMTP_PASSWORD", password.expose_secret().to_owned()));
-    }
-    env.into_iter()
-        .map(|(key, value)| (key.to_owned(), value))
-        .collect()
 }
 
 /// A loopback address with a port that was free a moment ago (the child binds it).

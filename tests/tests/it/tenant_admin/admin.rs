@@ -288,6 +288,35 @@ async fn branding_is_checked_and_then_used_on_every_page_and_in_every_mail() {
     platform.finish().await;
 }
 
+/// A decompression bomb as logo (a few hundred KB of PNG that decode to 288 MB): refused from
+/// its header, so neither the upload nor the letters with the logo ever decode it.
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_as_logo() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Logobom", "#1d4f91").await;
+    let (mut admin, email) = signed_in(&platform, &tenant, "huisstijl").await;
+    make_admin(&platform, &tenant, &email).await;
+
+    admin.get("/beheer/huisstijl").await;
+    let page =
+        zorgportaal_tests::pictures::upload_bomb(&mut admin, "/beheer/huisstijl/logo", "logo")
+            .await;
+    page.assert_refused(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Dit logo is te groot om te verwerken",
+    );
+    let keys = common::infra::storage::ObjectStore::new(&platform.config.s3)
+        .list_tenant(&tenant.slug)
+        .await
+        .unwrap();
+    assert!(keys.is_empty(), "stored: {keys:?}");
+    assert!(admin
+        .get("/beheer/huisstijl")
+        .await
+        .shows("Er is nog geen logo"));
+    platform.finish().await;
+}
+
 async fn ask(platform: &TestPlatform, tenant: &Tenant, subject: &str) {
     let mut visitor = Visitor::new(platform, &tenant.hosts[0]);
     visitor.get("/hulp").await;

@@ -198,3 +198,87 @@ async fn admins_keep_the_employee_list_with_photos_and_nothing_crosses_tenants()
     .await;
     platform.finish().await;
 }
+
+/// Adds an employee; returns the path of its page.
+async fn add_employee(admin: &mut Visitor, name: &str) -> String {
+    admin.get("/beheer/medewerkers").await;
+    let added = admin
+        .post(
+            "/beheer/medewerkers",
+            &[("name", name), ("role", "Wijkverpleegkundige")],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    added
+        .location()
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// A decompression bomb (a few hundred KB that decode to 288 MB) sent as an employee's photo
+/// is refused from its header, before the web decodes it; nothing is stored.
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_as_an_employees_photo() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Bomvrij", "#1d5c8f").await;
+    let mut admin = admin_of(&platform, &tenant, "beheer").await;
+    let page_path = add_employee(&mut admin, "Sanne Bakker").await;
+
+    admin.get(&page_path).await;
+    let photo_path = format!("{page_path}/foto");
+    let page = zorgportaal_tests::pictures::upload_bomb(&mut admin, &photo_path, "photo").await;
+    page.assert_refused(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Deze foto is te groot om te verwerken",
+    );
+    assert!(objects_of(&platform, &tenant).await.is_empty());
+    let (status, _, _) = admin.get_bytes(&photo_path).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    platform.finish().await;
+}
+
+/// Logos and employee photos share one budget per administrator per hour, counted before the
+/// upload is read: of many sent at once exactly the budget is handled, the rest get 429.
+#[tokio::test]
+async fn image_uploads_by_an_admin_are_limited_per_hour_also_when_sent_at_once() {
+    use common::infra::throttle::ADMIN_IMAGE_UPLOADS;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Stroom", "#1d5c8f").await;
+    let mut admin = admin_of(&platform, &tenant, "beheer").await;
+    let page_path = add_employee(&mut admin, "Sanne Bakker").await;
+    admin.get("/beheer/huisstijl").await;
+
+    // Empty uploads are refused ("choose a file") but count: the budget is for requests.
+    let budget = usize::try_from(ADMIN_IMAGE_UPLOADS.max).unwrap();
+    let pages = admin
+        .post_file_at_once(budget + 3, "/beheer/huisstijl/logo", "logo", b"")
+        .await;
+    let refused = zorgportaal_tests::pictures::split_at_budget(
+        &pages,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        budget,
+    );
+    refused.assert_refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Je hebt het afgelopen uur al veel afbeeldingen gestuurd",
+    );
+
+    // The employee's photo is in the same budget.
+    admin.get(&page_path).await;
+    let page = admin
+        .post_file(
+            &format!("{page_path}/foto"),
+            "photo",
+            "foto.png",
+            "image/png",
+            &png(300, 300),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+    assert!(objects_of(&platform, &tenant).await.is_empty());
+    platform.finish().await;
+}

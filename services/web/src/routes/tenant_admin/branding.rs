@@ -6,6 +6,7 @@ use common::infra::outbox::{self, Event, Job};
 use common::infra::storage::{ObjectKey, ObjectKind};
 use common::infra::tenancy::in_tenant;
 use common::infra::tenancy::{Color, Tenant};
+use common::infra::throttle::ADMIN_IMAGE_UPLOADS;
 use common::organisation::branding::{
     self, BrandingForm, BrandingUpdate, Contrast, LogoProblem, LOGO_MAX_BYTES,
 };
@@ -224,6 +225,12 @@ pub async fn upload_logo(
     pages: PageRenderer,
     body: Body,
 ) -> Result<Response, AppError> {
+    if !uploads::within_budget(&state, &ADMIN_IMAGE_UPLOADS, admin.me.account.id).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("logo", "admin-image-too-many-uploads");
+        let fields = BrandingFields::of(pages.tenant());
+        return branding_page(&pages, StatusCode::TOO_MANY_REQUESTS, &fields, &errors);
+    }
     let bytes = match uploads::read_file(req, body, "logo", LOGO_MAX_BYTES).await? {
         Uploaded::File(bytes) => bytes,
         // An empty file is what `check_logo` names as "choose a logo first".

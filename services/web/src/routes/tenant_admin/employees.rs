@@ -6,6 +6,7 @@ use common::accounts::profile::{self, PhotoProblem};
 use common::infra::outbox::{self, Event, Job};
 use common::infra::storage::{ObjectKey, ObjectKind};
 use common::infra::tenancy::{in_tenant, TenantTx};
+use common::infra::throttle::ADMIN_IMAGE_UPLOADS;
 use common::organisation::employees::{self, Employee, EmployeeFields, EmployeeId};
 use minijinja::context;
 use poem::http::{header, StatusCode};
@@ -213,12 +214,17 @@ pub async fn upload_photo(
     body: Body,
 ) -> Result<Response, AppError> {
     let found = employee(&state, &admin, id).await?;
+    if !uploads::within_budget(&state, &ADMIN_IMAGE_UPLOADS, admin.me.account.id).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("photo", "admin-image-too-many-uploads");
+        let form = EmployeeForm::of(&found);
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return edit_page(&pages, status, &found, &form, &errors);
+    }
     let resized = match uploads::read_file(req, body, "photo", PHOTO_MAX_BYTES).await? {
         Uploaded::TooLarge => Err(PhotoProblem::TooLarge),
         Uploaded::Missing => Err(PhotoProblem::Missing),
-        Uploaded::File(bytes) => tokio::task::spawn_blocking(move || profile::resize(&bytes))
-            .await
-            .map_err(AppError::internal)?,
+        Uploaded::File(bytes) => profile::resize(&state.images, bytes).await,
     };
     let jpeg = match resized {
         Ok(jpeg) => jpeg,

@@ -79,18 +79,21 @@ async fn pdf_response(
 ) -> Result<Response, AppError> {
     let tenant = &admin.tenant;
     let host = tenant.hosts.first().cloned().unwrap_or_default();
-    let logo = letter_logo(state, tenant).await;
+    let logo = match letter_logo(state, tenant).await {
+        Some(bytes) => LetterLogo::from_upload(&state.images, bytes).await,
+        None => None,
+    };
     let organisation = tenant.display_name.clone();
     let heading_rgb = Color::parse(&tenant.branding.primary_color)
         .map(|c| c.rgb())
         .unwrap_or([0, 0, 0]);
-    // Decoding the logo and writing the pages is CPU work: keep it off the async workers.
+    // Writing the pages is CPU work: keep it off the async workers.
     let pdf = tokio::task::spawn_blocking(move || {
         let head = LetterHead {
             organisation,
             portal_url: format!("https://{host}"),
             heading_rgb,
-            logo: logo.as_deref().and_then(LetterLogo::from_upload),
+            logo,
         };
         build_letters(&head, &batch)
     })

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{
     code_in, enter_password, eventually_mails, mail_with_subject, signed_in, PASSWORD,
 };
-use zorgportaal_tests::{eventually, TestPlatform, Visitor};
+use zorgportaal_tests::{eventually, pictures, TestPlatform, Visitor};
 
 const WAIT: Duration = Duration::from_secs(30);
 const NEW_PASSWORD: &str = "Molen-Stroopwafel-Gracht-77";
@@ -575,6 +575,7 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
         db: platform.db.clone(),
         storage: store(),
         clock: platform.clock.clone(),
+        images: common::infra::images::DecodeGate::new(2),
     };
     jobs.handle(&redelivered).await.unwrap();
     assert_eq!(
@@ -595,13 +596,11 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
         )
         .await
         .unwrap();
-    let late = Event::job(
-        Some(tenant.slug.clone()),
+    let late = zorgportaal_tests::pictures::resize_job(
+        &tenant,
         platform.clock.now(),
-        Job::ResizeProfilePhoto {
-            account: account.0,
-            upload_key: stale.as_str().to_owned(),
-        },
+        account,
+        stale.as_str(),
     );
     platform.commit_events(&tenant, &[late]).await;
     eventually(WAIT, "the stale upload removed", || async {
@@ -610,5 +609,107 @@ async fn resize_jobs_run_twice_or_late_leave_only_the_shown_photo() {
     .await;
     let still = shown_photo(&mut ans).await;
     assert!(still.get_pixel(128, 128).0[0] > 180);
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn a_decompression_bomb_is_refused_with_a_clear_message_and_nothing_is_stored() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Bom", "#1d4f91").await;
+    let (mut ans, _) = signed_in(&platform, &tenant, "Ans").await;
+
+    let written = platform.events_written().await;
+    let page = upload(&mut ans, "bom.png", "image/png", &pictures::bomb()).await;
+    page.assert_refused(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "Deze foto is te groot om te verwerken",
+    );
+    assert!(objects_of(&tenant).await.is_empty());
+    assert_eq!(
+        platform.events_written().await,
+        written,
+        "the bomb was queued for resizing"
+    );
+    platform.finish().await;
+}
+
+/// The worker checks the upload itself: a bomb put into storage without the web's check is
+/// dropped, not decoded, and nothing of it is shown or kept.
+#[tokio::test]
+async fn the_worker_refuses_a_bomb_that_bypassed_the_web() {
+    use common::accounts::profile;
+    use common::accounts::AccountId;
+    use common::infra::clock::Clock;
+    use common::infra::storage::{ObjectKey, ObjectKind};
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Omweg", "#1d4f91").await;
+    let (mut ans, email) = signed_in(&platform, &tenant, "Ans").await;
+    let account = AccountId(account_id(&platform, &email).await.unwrap());
+
+    let key = ObjectKey::new(&tenant.slug, ObjectKind::ProfilePhoto);
+    store()
+        .put(&key, pictures::bomb().into(), "image/png")
+        .await
+        .unwrap();
+    let now = platform.clock.now();
+    profile::set_photo_upload(&platform.db, account, key.as_str(), now)
+        .await
+        .unwrap();
+    let job = zorgportaal_tests::pictures::resize_job(&tenant, now, account, key.as_str());
+    platform.commit_events(&tenant, &[job]).await;
+
+    let keys = eventually(WAIT, "the worker done with the upload", || async {
+        let keys = profile::photo_keys(&platform.db, account)
+            .await
+            .unwrap()
+            .unwrap();
+        keys.upload.is_none().then_some(keys)
+    })
+    .await;
+    assert_eq!(keys.shown, None, "the bomb was resized and shown");
+    eventually(WAIT, "the bomb removed from storage", || async {
+        objects_of(&tenant).await.is_empty().then_some(())
+    })
+    .await;
+    let (status, _, _) = ans.get_bytes("/account/foto").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    platform.finish().await;
+}
+
+/// Photos sent by one account are limited per hour; the limit is counted before the upload is
+/// read, so of many sent at once exactly the budget gets through.
+#[tokio::test]
+async fn photo_uploads_are_limited_per_hour_also_when_sent_at_once() {
+    use common::infra::throttle::PHOTO_UPLOADS;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Stortvloed", "#1d4f91")
+        .await;
+    let (mut ans, _) = signed_in(&platform, &tenant, "Ans").await;
+    ans.get("/instellingen").await;
+
+    let budget = usize::try_from(PHOTO_UPLOADS.max).unwrap();
+    let small = photo(40, 40, [220, 20, 20], ImageFormat::Png);
+    let pages = ans
+        .post_file_at_once(budget + 5, "/account/foto", "photo", &small)
+        .await;
+    let refused =
+        zorgportaal_tests::pictures::split_at_budget(&pages, StatusCode::SEE_OTHER, budget);
+    refused.assert_refused(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Je hebt het afgelopen uur al veel foto",
+    );
+    // One more later in the hour is refused too.
+    let page = upload(&mut ans, "nog-een.png", "image/png", &small).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+
+    // The uploads that were taken settle on one shown photo.
+    eventually(WAIT, "one resized photo left", || async {
+        let keys = objects_of(&tenant).await;
+        (keys.len() == 1 && keys[0].ends_with(".256.jpg")).then_some(())
+    })
+    .await;
     platform.finish().await;
 }

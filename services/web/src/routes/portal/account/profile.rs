@@ -14,7 +14,7 @@ use common::infra::db::in_transaction;
 use common::infra::i18n::Language;
 use common::infra::outbox::{self, Event, Job, Message};
 use common::infra::storage::{ObjectKey, ObjectKind, StorageError};
-use common::infra::throttle::SIGN_IN_ACCOUNT;
+use common::infra::throttle::{PHOTO_UPLOADS, SIGN_IN_ACCOUNT};
 use minijinja::context;
 use poem::http::{header, StatusCode};
 use poem::web::{Data, Form, Query, Redirect};
@@ -184,8 +184,19 @@ async fn photo_refused(
         PhotoProblem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         _ => StatusCode::UNPROCESSABLE_ENTITY,
     };
+    photo_page_with(state, pages, me, status, problem.code()).await
+}
+
+/// The settings page again, with `code` at the photo field.
+async fn photo_page_with(
+    state: &AppState,
+    pages: PageRenderer,
+    me: &SignedIn,
+    status: StatusCode,
+    code: &'static str,
+) -> Result<Response, AppError> {
     let mut errors = FieldErrors::default();
-    errors.add("photo", problem.code());
+    errors.add("photo", code);
     let form = SettingsForm {
         name: &me.account.name,
         errors,
@@ -204,6 +215,10 @@ pub async fn upload_photo(
     me: SignedIn,
     body: Body,
 ) -> Result<Response, AppError> {
+    if !uploads::within_budget(&state, &PHOTO_UPLOADS, me.account.id).await? {
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return photo_page_with(&state, pages, &me, status, "photo-too-many-uploads").await;
+    }
     let bytes = match uploads::read_file(req, body, "photo", PHOTO_MAX_BYTES).await? {
         Uploaded::File(bytes) => bytes,
         Uploaded::TooLarge => {
