@@ -34,6 +34,7 @@ const OWN_PREFIXES: &[&str] = &[
     "PLATFORM_",
     "WORKER_",
     "NOTIFIER_",
+    "PHONE_",
 ];
 
 #[derive(Debug, Clone)]
@@ -46,6 +47,7 @@ pub struct Config {
     pub web: WebConfig,
     pub worker: WorkerConfig,
     pub notifier: NotifierConfig,
+    pub phone: PhoneConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -129,6 +131,47 @@ pub struct WorkerConfig {
 pub struct NotifierConfig {
     pub concurrency: usize,
     pub shutdown_grace: Duration,
+}
+
+/// Which numbers get sign-in codes, and how many SMS and voice messages may go out.
+#[derive(Debug, Clone)]
+pub struct PhoneConfig {
+    /// ISO 3166 codes ("NL"), upper case: numbers of other countries are refused.
+    pub allowed_countries: Vec<String>,
+    /// SMS and voice messages per clock hour for the whole platform.
+    pub budget_per_hour: u32,
+    /// SMS and voice messages per clock hour for one organisation.
+    pub tenant_budget_per_hour: u32,
+}
+
+impl PhoneConfig {
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let raw = env.string("PHONE_ALLOWED_COUNTRIES", "NL,BE,DE");
+        let allowed_countries: Vec<String> = raw
+            .split(',')
+            .map(|code| code.trim().to_ascii_uppercase())
+            .filter(|code| !code.is_empty())
+            .collect();
+        let known = |code: &String| code.parse::<phonenumber::country::Id>().is_ok();
+        require(
+            "PHONE_ALLOWED_COUNTRIES",
+            &raw,
+            !allowed_countries.is_empty() && allowed_countries.iter().all(known),
+            "comma-separated country codes such as NL,BE,DE",
+        )?;
+        let config = Self {
+            allowed_countries,
+            budget_per_hour: env.parse("SMS_BUDGET_PER_HOUR", 2000)?,
+            tenant_budget_per_hour: env.parse("SMS_TENANT_BUDGET_PER_HOUR", 200)?,
+        };
+        require(
+            "SMS_TENANT_BUDGET_PER_HOUR",
+            &config.tenant_budget_per_hour.to_string(),
+            config.tenant_budget_per_hour <= config.budget_per_hour,
+            "at most SMS_BUDGET_PER_HOUR",
+        )?;
+        Ok(config)
+    }
 }
 
 /// A source of variables: the process environment, or a map in tests.
@@ -329,6 +372,7 @@ impl Config {
                 concurrency: env.parse("NOTIFIER_CONCURRENCY", 32)?,
                 shutdown_grace: env.millis("NOTIFIER_SHUTDOWN_GRACE_MS", 10_000)?,
             },
+            phone: PhoneConfig::from_env(env)?,
         };
         env.reject_unknown()?;
         config.validate()?;

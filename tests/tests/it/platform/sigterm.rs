@@ -363,6 +363,7 @@ fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
         web,
         worker,
         notifier,
+        phone,
     } = &platform.config;
     let millis = |d: &Duration| d.as_millis().to_string();
     let mut env = vec![
@@ -416,6 +417,12 @@ fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
         (
             "NOTIFIER_SHUTDOWN_GRACE_MS",
             millis(&notifier.shutdown_grace),
+        ),
+        ("PHONE_ALLOWED_COUNTRIES", phone.allowed_countries.join(",")),
+        ("SMS_BUDGET_PER_HOUR", phone.budget_per_hour.to_string()),
+        (
+            "SMS_TENANT_BUDGET_PER_HOUR",
+            phone.tenant_budget_per_hour.to_string(),
         ),
     ];
     if let Some(username) = &smtp.username {
