@@ -567,6 +567,27 @@ mod tests {
     }
 
     #[test]
+    fn phone_countries_and_budgets_are_checked() {
+        let default = Config::from_env(&env(&[])).unwrap();
+        assert_eq!(default.phone.allowed_countries, ["NL", "BE", "DE"]);
+        assert_eq!(default.phone.budget_per_hour, 2000);
+        assert_eq!(default.phone.tenant_budget_per_hour, 200);
+        let set = Config::from_env(&env(&[("PHONE_ALLOWED_COUNTRIES", " nl, lu ")])).unwrap();
+        assert_eq!(set.phone.allowed_countries, ["NL", "LU"]);
+        for (variable, value) in [
+            ("PHONE_ALLOWED_COUNTRIES", "NL,Nederland"),
+            ("PHONE_ALLOWED_COUNTRIES", ","),
+            ("SMS_BUDGET_PER_HOUR", "-1"),
+            ("SMS_TENANT_BUDGET_PER_HOUR", "5000"),
+        ] {
+            let err = Config::from_env(&env(&[(variable, value)])).unwrap_err();
+            assert!(err.to_string().contains(variable), "{err}");
+        }
+        let typo = Config::from_env(&env(&[("PHONE_ALLOWED_COUNTRY", "NL")])).unwrap_err();
+        assert!(typo.to_string().contains("PHONE_ALLOWED_COUNTRY"), "{typo}");
+    }
+
+    #[test]
     fn an_unknown_setting_with_our_prefix_is_a_typo() {
         let err = Config::from_env(&env(&[("S3_BUKET", "x")])).unwrap_err();
         assert!(err.to_string().contains("S3_BUKET"), "{err}");

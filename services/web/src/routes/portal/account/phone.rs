@@ -212,7 +212,10 @@ pub async fn submit_number(
                 error = Some(countries_text(language, allowed));
                 Err(())
             }
-            Err(refused) => Err(errors.add("phone", refused.code())),
+            Err(refused) => {
+                errors.add("phone", refused.code());
+                Err(())
+            }
         })
         .and_then(|number| {
             phone::decide_kind(&number, chosen)
