@@ -663,6 +663,22 @@ async fn sms_stop_at_the_hourly_budget_of_the_organisation_and_of_the_platform()
     platform.finish().await;
 }
 
+/// Posts `fields` to `path` without a password and with a wrong one: both are refused.
+async fn refused_without_the_password(visitor: &mut Visitor, path: &str, fields: &[(&str, &str)]) {
+    for password in ["", "Niet-Mijn-Wachtwoord-9"] {
+        let mut with_password = fields.to_vec();
+        with_password.push(("password", password));
+        let page = visitor.post(path, &with_password).await;
+        assert_eq!(
+            page.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            page.body
+        );
+        assert!(page.shows("Dit wachtwoord klopt niet"), "{}", page.body);
+    }
+}
+
 #[tokio::test]
 async fn changing_or_removing_the_number_needs_the_password_and_mails_the_owner() {
     let platform = TestPlatform::start().await;
@@ -673,25 +689,8 @@ async fn changing_or_removing_the_number_needs_the_password_and_mails_the_owner(
     // Without the right password nothing changes and nothing is mailed.
     visitor.get(PAGE).await;
     let written = platform.events_written().await;
-    for password in ["", "Niet-Mijn-Wachtwoord-9"] {
-        let page = visitor
-            .post(
-                PAGE,
-                &[
-                    ("phone", "06 1234 0301"),
-                    ("kind", "mobile"),
-                    ("password", password),
-                ],
-            )
-            .await;
-        assert_eq!(
-            page.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            page.body
-        );
-        assert!(page.shows("Dit wachtwoord klopt niet"), "{}", page.body);
-    }
+    let fields = [("phone", "06 1234 0301"), ("kind", "mobile")];
+    refused_without_the_password(&mut visitor, PAGE, &fields).await;
     assert_eq!(platform.events_written().await, written);
     assert_eq!(pending_changes(&platform).await, 0);
 
@@ -717,21 +716,7 @@ async fn changing_or_removing_the_number_needs_the_password_and_mails_the_owner(
     // Removing: refused without the right password, the number stays.
     visitor.get(PAGE).await;
     let written = platform.events_written().await;
-    for password in ["", "Niet-Mijn-Wachtwoord-9"] {
-        let page = visitor
-            .post(
-                "/instellingen/telefoon/verwijderen",
-                &[("password", password)],
-            )
-            .await;
-        assert_eq!(
-            page.status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{}",
-            page.body
-        );
-        assert!(page.shows("Dit wachtwoord klopt niet"), "{}", page.body);
-    }
+    refused_without_the_password(&mut visitor, "/instellingen/telefoon/verwijderen", &[]).await;
     assert_eq!(platform.events_written().await, written);
     assert_eq!(
         stored_phone(&platform, &email).await.0.as_deref(),
