@@ -213,6 +213,7 @@ pub fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
         worker,
         notifier,
         images,
+        phone,
     } = &platform.config;
     let millis = |d: &Duration| d.as_millis().to_string();
     let mut env = vec![
@@ -270,6 +271,12 @@ pub fn service_env(platform: &TestPlatform) -> Vec<(String, String)> {
             millis(&notifier.shutdown_grace),
         ),
         ("NOTIFIER_CLAIM_LEASE_MS", millis(&notifier.claim_lease)),
+        ("PHONE_ALLOWED_COUNTRIES", phone.allowed_countries.join(",")),
+        ("SMS_BUDGET_PER_HOUR", phone.budget_per_hour.to_string()),
+        (
+            "SMS_TENANT_BUDGET_PER_HOUR",
+            phone.tenant_budget_per_hour.to_string(),
+        ),
         (
             "IMAGE_DECODE_CONCURRENCY",
             images.decode_concurrency.to_string(),

@@ -87,3 +87,11 @@ email-admin-invite-button = Become administrator
 email-admin-invite-open-link = Open this link to become administrator:
 email-admin-invite-account = No account yet? Create one with this e-mail address first, then open the link again.
 email-admin-invite-validity = The link works for 7 days and only once.
+
+email-phone-changed-subject = Your phone number for { $organisation } was changed
+email-phone-changed-body = From now on your sign-in codes for { $organisation } go to the phone number ending in { $number }.
+email-phone-changed-codes = You confirmed this number with your password, a link in your e-mail and a code sent to the number itself.
+email-phone-removed-subject = Your phone number for { $organisation } was removed
+email-phone-removed-body = The phone number ending in { $number } was removed from your account with { $organisation }.
+email-phone-removed-codes = From now on your sign-in codes come by e-mail.
+email-phone-not-you = Did you not do this? Then choose a new password straight away with "Forgot password" on the sign-in page, and contact { $organisation }.

@@ -88,3 +88,11 @@ email-admin-invite-button = Beheerder worden
 email-admin-invite-open-link = Open deze link om beheerder te worden:
 email-admin-invite-account = Heb je nog geen account? Maak er dan eerst een aan met dit e-mailadres en open daarna de link opnieuw.
 email-admin-invite-validity = De link is 7 dagen geldig en werkt maar één keer.
+
+email-phone-changed-subject = Je telefoonnummer bij { $organisation } is gewijzigd
+email-phone-changed-body = Je inlogcodes voor { $organisation } gaan vanaf nu naar het telefoonnummer dat eindigt op { $number }.
+email-phone-changed-codes = Je hebt dit nummer bevestigd met je wachtwoord, een link in je e-mail en een code op het nummer zelf.
+email-phone-removed-subject = Je telefoonnummer bij { $organisation } is verwijderd
+email-phone-removed-body = Het telefoonnummer dat eindigt op { $number } is verwijderd uit je account bij { $organisation }.
+email-phone-removed-codes = Je inlogcodes komen vanaf nu per e-mail.
+email-phone-not-you = Heb jij dit niet gedaan? Kies dan meteen een nieuw wachtwoord met "Wachtwoord vergeten" op de inlogpagina, en neem contact op met { $organisation }.

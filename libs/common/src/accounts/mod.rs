@@ -134,32 +134,50 @@ impl PhoneKind {
     }
 }
 
-/// A phone number in E.164 (`+31612345678`). Dutch numbers may be typed the Dutch way.
+/// A phone number in E.164 (`+31612345678`), checked against the numbering plans of
+/// libphonenumber's metadata. A number without a country code is read as a Dutch one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PhoneNumber(String);
 
+/// What kind of line a number is, as the numbering plan of its country says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineType {
+    Mobile,
+    FixedLine,
+    /// The plan does not tell mobile and fixed apart (the United States, for one).
+    FixedLineOrMobile,
+    /// Internet telephony on a number of its own (NL 085 and 091).
+    Voip,
+    PremiumRate,
+    SharedCost,
+    /// Company and service numbers (NL 084, 087, 088 and 14xxx), freephone, personal numbers,
+    /// voicemail access: no line of one person.
+    Service,
+    Pager,
+}
+
 impl PhoneNumber {
+    /// Reads a number as typed ("06-1234 5678", "+32 470 12 34 56", "0049 30 1234567"); only a
+    /// number that is valid in its country's numbering plan passes.
     pub fn parse(raw: &str) -> Result<Self, InputError> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')' | '\u{a0}'))
-            .collect();
-        let digits = if let Some(rest) = compact.strip_prefix('+') {
-            rest.to_owned()
-        } else if let Some(rest) = compact.strip_prefix("00") {
-            rest.to_owned()
-        } else if let Some(rest) = compact.strip_prefix('0') {
-            format!("31{rest}")
-        } else {
+        let parsed = phonenumber::parse(Some(phonenumber::country::NL), raw.trim())
+            .map_err(|_| InputError::Phone)?;
+        if parsed.extension().is_some() || !parsed.is_valid() {
             return Err(InputError::Phone);
-        };
-        let dutch_length_ok = !digits.starts_with("31") || digits.len() == 11;
-        if digits.chars().all(|c| c.is_ascii_digit())
-            && (8..=15).contains(&digits.len())
-            && !digits.starts_with('0')
-            && dutch_length_ok
-        {
-            Ok(Self(format!("+{digits}")))
+        }
+        let e164 = parsed.format().mode(phonenumber::Mode::E164).to_string();
+        Ok(Self(e164))
+    }
+
+    /// A number as stored (E.164, checked when it was entered). Only the shape is checked, so a
+    /// number that a later edition of the numbering plans no longer knows keeps working.
+    pub fn from_stored(stored: &str) -> Result<Self, InputError> {
+        let digits = stored.strip_prefix('+').ok_or(InputError::Phone)?;
+        let shape_ok = (8..=15).contains(&digits.len())
+            && digits.chars().all(|c| c.is_ascii_digit())
+            && !digits.starts_with('0');
+        if shape_ok {
+            Ok(Self(stored.to_owned()))
         } else {
             Err(InputError::Phone)
         }
@@ -169,14 +187,38 @@ impl PhoneNumber {
         &self.0
     }
 
-    /// Dutch mobile numbers start with 06; any other Dutch number is a landline. For numbers
-    /// abroad the person says which it is.
-    pub fn dutch_kind(&self) -> Option<PhoneKind> {
-        let national = self.0.strip_prefix("+31")?;
-        Some(if national.starts_with('6') {
-            PhoneKind::Mobile
-        } else {
-            PhoneKind::Landline
+    fn parsed(&self) -> Option<phonenumber::PhoneNumber> {
+        phonenumber::parse(None, &self.0).ok()
+    }
+
+    /// The country the number belongs to (ISO 3166 code, "NL"), if the plans know it.
+    pub fn country(&self) -> Option<String> {
+        let id = self.parsed()?.country().id()?;
+        Some(id.as_ref().to_owned())
+    }
+
+    /// The kind of line, if the numbering plan of its country knows the number.
+    pub fn line_type(&self) -> Option<LineType> {
+        use phonenumber::Type;
+        let parsed = self.parsed()?;
+        Some(match parsed.number_type(&phonenumber::metadata::DATABASE) {
+            Type::Mobile => LineType::Mobile,
+            Type::FixedLine => LineType::FixedLine,
+            Type::FixedLineOrMobile => LineType::FixedLineOrMobile,
+            Type::Voip => LineType::Voip,
+            Type::PremiumRate => LineType::PremiumRate,
+            Type::SharedCost => LineType::SharedCost,
+            Type::Pager => LineType::Pager,
+            Type::TollFree
+            | Type::PersonalNumber
+            | Type::Uan
+            | Type::Voicemail
+            | Type::Emergency
+            | Type::ShortCode
+            | Type::StandardRate
+            | Type::Carrier
+            | Type::NoInternational => LineType::Service,
+            Type::Unknown => return None,
         })
     }
 
@@ -217,7 +259,7 @@ impl Account {
 
     /// The verified phone number and its kind, if any.
     pub fn phone(&self) -> Option<(PhoneNumber, PhoneKind)> {
-        let number = PhoneNumber::parse(self.phone.as_deref()?).ok()?;
+        let number = PhoneNumber::from_stored(self.phone.as_deref()?).ok()?;
         let kind = self.phone_kind?;
         Some((number, kind))
     }
@@ -390,20 +432,20 @@ mod tests {
     }
 
     #[test]
-    fn dutch_phone_numbers_become_e164_and_know_their_kind() {
+    fn phone_numbers_become_e164_and_know_their_line() {
         let mobile = PhoneNumber::parse("06-1234 5678").unwrap();
         assert_eq!(mobile.as_str(), "+31612345678");
-        assert_eq!(mobile.dutch_kind(), Some(PhoneKind::Mobile));
+        assert_eq!(mobile.line_type(), Some(LineType::Mobile));
+        assert_eq!(mobile.country().as_deref(), Some("NL"));
         let landline = PhoneNumber::parse("(020) 123 45 67").unwrap();
         assert_eq!(landline.as_str(), "+31201234567");
-        assert_eq!(landline.dutch_kind(), Some(PhoneKind::Landline));
+        assert_eq!(landline.line_type(), Some(LineType::FixedLine));
+        let german = PhoneNumber::parse("0049 30 1234567").unwrap();
+        assert_eq!(german.as_str(), "+49301234567");
+        assert_eq!(german.country().as_deref(), Some("DE"));
         assert_eq!(
-            PhoneNumber::parse("0049 30 1234567").unwrap().as_str(),
-            "+49301234567"
-        );
-        assert_eq!(
-            PhoneNumber::parse("+49301234567").unwrap().dutch_kind(),
-            None
+            PhoneNumber::parse("+32 470 12 34 56").unwrap().as_str(),
+            "+32470123456"
         );
         for bad in [
             "",
@@ -412,10 +454,18 @@ mod tests {
             "+31 6 1234 56789",
             "06-abcdefgh",
             "+0123456789",
+            "06 12345678 ext. 12",
+            "0612345678 of 0687654321",
         ] {
             assert_eq!(PhoneNumber::parse(bad), Err(InputError::Phone), "{bad}");
         }
         assert_eq!(mobile.masked(), "••••••••78");
+        assert_eq!(
+            PhoneNumber::from_stored("+31612345678").unwrap(),
+            mobile,
+            "a stored number reads back as itself"
+        );
+        assert!(PhoneNumber::from_stored("0612345678").is_err());
     }
 
     #[test]

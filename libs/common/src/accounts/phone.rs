@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use super::codes::{self, Channel, CodeCheck, CodePurpose, CodeScope};
 use super::links::{self, LinkError, LinkPurpose};
-use super::{AccountId, PhoneKind, PhoneNumber};
+use super::{AccountId, LineType, PhoneKind, PhoneNumber};
 use crate::infra::crypto::{ServerKey, Token};
 
 /// A number waiting to be verified.
@@ -42,12 +42,78 @@ pub fn channel_for(kind: PhoneKind) -> Channel {
     }
 }
 
+/// Why a valid number does not get sign-in codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NumberRefused {
+    #[error("numbers of this country are not accepted")]
+    Country,
+    #[error("a premium-rate number")]
+    PremiumRate,
+    #[error("a shared-cost number")]
+    SharedCost,
+    #[error("a service or company number")]
+    Service,
+    #[error("a pager number")]
+    Pager,
+}
+
+impl NumberRefused {
+    /// The catalogue text; `Country` is shown with the allowed countries instead.
+    pub fn code(self) -> &'static str {
+        match self {
+            NumberRefused::Country => "phone-country-not-allowed",
+            NumberRefused::PremiumRate => "phone-premium-rate",
+            NumberRefused::SharedCost => "phone-shared-cost",
+            NumberRefused::Service => "phone-service-number",
+            NumberRefused::Pager => "phone-pager",
+        }
+    }
+}
+
+/// Whether codes may go to `number`: only to countries in `allowed` (ISO codes), and never to
+/// a number whose calls or messages cost more than normal or that reaches no one person.
+///
+/// Dutch 085/091 numbers (internet telephony) and 088 numbers (company numbers at a normal
+/// rate, often someone's direct line at work) are ordinary numbers to call: they are taken as
+/// landlines. The other Dutch company and service ranges (084, 087, 0800, 14xxx) and every
+/// premium-rate (090x) and shared-cost range are refused: a code sent there costs the caller,
+/// or the platform, more than a call, and it is a route for toll fraud.
+pub fn check_number(number: &PhoneNumber, allowed: &[String]) -> Result<(), NumberRefused> {
+    let country = number.country().unwrap_or_default();
+    if !allowed.iter().any(|a| a.eq_ignore_ascii_case(&country)) {
+        return Err(NumberRefused::Country);
+    }
+    match number.line_type() {
+        Some(LineType::PremiumRate) => Err(NumberRefused::PremiumRate),
+        Some(LineType::SharedCost) => Err(NumberRefused::SharedCost),
+        Some(LineType::Pager) => Err(NumberRefused::Pager),
+        Some(LineType::Service) if !is_dutch_company_number(number) => Err(NumberRefused::Service),
+        // A valid number always has a type; without one it is not known well enough to call.
+        None => Err(NumberRefused::Service),
+        Some(_) => Ok(()),
+    }
+}
+
+fn is_dutch_company_number(number: &PhoneNumber) -> bool {
+    number.as_str().starts_with("+3188")
+}
+
+/// The kind of line the numbering plan gives `number`, where it tells.
+fn known_kind(number: &PhoneNumber) -> Option<PhoneKind> {
+    match number.line_type()? {
+        LineType::Mobile => Some(PhoneKind::Mobile),
+        LineType::FixedLine | LineType::Voip => Some(PhoneKind::Landline),
+        LineType::Service if is_dutch_company_number(number) => Some(PhoneKind::Landline),
+        _ => None,
+    }
+}
+
 /// Why a typed number and kind do not go together.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum KindError {
     #[error("the kind of number is missing")]
     Missing,
-    #[error("a Dutch landline number cannot receive SMS")]
+    #[error("a landline number cannot receive SMS")]
     LandlineAsMobile,
 }
 
@@ -60,13 +126,14 @@ impl KindError {
     }
 }
 
-/// The kind to use for `number`, given what the person chose. Dutch numbers know their kind
-/// (a person may still choose a voice call to a mobile); numbers abroad need a choice.
+/// The kind to use for `number`, given what the person chose. Where the numbering plan tells
+/// mobile from landline the number knows its kind (a person may still choose a voice call to
+/// a mobile); where it does not, the person chooses.
 pub fn decide_kind(
     number: &PhoneNumber,
     chosen: Option<PhoneKind>,
 ) -> Result<PhoneKind, KindError> {
-    match (number.dutch_kind(), chosen) {
+    match (known_kind(number), chosen) {
         (Some(PhoneKind::Landline), Some(PhoneKind::Mobile)) => Err(KindError::LandlineAsMobile),
         (_, Some(kind)) => Ok(kind),
         (Some(kind), None) => Ok(kind),
@@ -84,7 +151,7 @@ struct PendingRow {
 impl PendingRow {
     fn into_change(self) -> Option<PendingChange> {
         Some(PendingChange {
-            phone: PhoneNumber::parse(&self.phone).ok()?,
+            phone: PhoneNumber::from_stored(&self.phone).ok()?,
             kind: self.phone_kind,
             link_opened_at: self.link_opened_at,
             created_at: self.created_at,
@@ -269,7 +336,7 @@ pub async fn confirm(
     // The number the code went to, which must still be the pending one.
     let sent_to = issued.and_then(|code| {
         Some((
-            PhoneNumber::parse(code.phone.as_deref()?).ok()?,
+            PhoneNumber::from_stored(code.phone.as_deref()?).ok()?,
             code.phone_kind?,
         ))
     });
@@ -331,10 +398,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dutch_numbers_know_their_kind_and_numbers_abroad_need_a_choice() {
+    fn numbers_know_their_kind_where_the_plan_tells_and_otherwise_need_a_choice() {
         let mobile = PhoneNumber::parse("06 12345678").unwrap();
         let landline = PhoneNumber::parse("020 1234567").unwrap();
-        let abroad = PhoneNumber::parse("+49301234567").unwrap();
+        let german_landline = PhoneNumber::parse("+49301234567").unwrap();
+        let us = PhoneNumber::parse("+1 202 555 0123").unwrap();
         assert_eq!(decide_kind(&mobile, None), Ok(PhoneKind::Mobile));
         assert_eq!(
             decide_kind(&mobile, Some(PhoneKind::Landline)),
@@ -345,12 +413,64 @@ mod tests {
             decide_kind(&landline, Some(PhoneKind::Mobile)),
             Err(KindError::LandlineAsMobile)
         );
-        assert_eq!(decide_kind(&abroad, None), Err(KindError::Missing));
+        // A landline abroad is a landline too, now that its plan is known.
         assert_eq!(
-            decide_kind(&abroad, Some(PhoneKind::Mobile)),
+            decide_kind(&german_landline, Some(PhoneKind::Mobile)),
+            Err(KindError::LandlineAsMobile)
+        );
+        assert_eq!(decide_kind(&german_landline, None), Ok(PhoneKind::Landline));
+        assert_eq!(decide_kind(&us, None), Err(KindError::Missing));
+        assert_eq!(
+            decide_kind(&us, Some(PhoneKind::Mobile)),
             Ok(PhoneKind::Mobile)
         );
         assert_eq!(channel_for(PhoneKind::Mobile), Channel::Sms);
         assert_eq!(channel_for(PhoneKind::Landline), Channel::Voice);
+    }
+
+    #[test]
+    fn only_allowed_countries_and_ordinary_lines_get_codes() {
+        let allowed = ["NL".to_owned(), "BE".to_owned(), "DE".to_owned()];
+        let check = |raw: &str| {
+            let number = PhoneNumber::parse(raw).unwrap_or_else(|_| panic!("{raw} is valid"));
+            check_number(&number, &allowed)
+        };
+        for fine in [
+            "06 12345678",
+            "020 1234567",
+            "085 1234567",
+            "088 1234567",
+            "+32 470 12 34 56",
+            "+32 2 234 56 78",
+            "+49 151 23456789",
+            "+49 30 1234567",
+        ] {
+            assert_eq!(check(fine), Ok(()), "{fine}");
+        }
+        for (raw, refused) in [
+            ("+33 6 12 34 56 78", NumberRefused::Country),
+            ("+44 7911 123456", NumberRefused::Country),
+            ("0900 1234567", NumberRefused::PremiumRate),
+            ("0906 1234567", NumberRefused::PremiumRate),
+            ("0909 1234567", NumberRefused::PremiumRate),
+            ("+32 900 12345", NumberRefused::PremiumRate),
+            ("+49 900 1 234567", NumberRefused::PremiumRate),
+            ("+32 7879 1234", NumberRefused::SharedCost),
+            ("+49 180 1234567", NumberRefused::SharedCost),
+            ("084 1234567", NumberRefused::Service),
+            ("087 1234567", NumberRefused::Service),
+            ("0800 1234", NumberRefused::Service),
+            ("066 2345678", NumberRefused::Pager),
+        ] {
+            assert_eq!(check(raw), Err(refused), "{raw}");
+        }
+        assert_eq!(
+            decide_kind(&PhoneNumber::parse("085 1234567").unwrap(), None),
+            Ok(PhoneKind::Landline)
+        );
+        assert_eq!(
+            decide_kind(&PhoneNumber::parse("088 1234567").unwrap(), None),
+            Ok(PhoneKind::Landline)
+        );
     }
 }

@@ -35,6 +35,7 @@ const OWN_PREFIXES: &[&str] = &[
     "WORKER_",
     "NOTIFIER_",
     "IMAGE_",
+    "PHONE_",
 ];
 
 #[derive(Debug, Clone)]
@@ -48,6 +49,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub notifier: NotifierConfig,
     pub images: ImageConfig,
+    pub phone: PhoneConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +148,47 @@ pub struct ImageConfig {
     /// Pictures decoded at once per process (web and worker each): a decode takes a core and
     /// up to about 200 MB, so a burst of uploads waits in line instead.
     pub decode_concurrency: usize,
+}
+
+/// Which numbers get sign-in codes, and how many SMS and voice messages may go out.
+#[derive(Debug, Clone)]
+pub struct PhoneConfig {
+    /// ISO 3166 codes ("NL"), upper case: numbers of other countries are refused.
+    pub allowed_countries: Vec<String>,
+    /// SMS and voice messages per clock hour for the whole platform.
+    pub budget_per_hour: u32,
+    /// SMS and voice messages per clock hour for one organisation.
+    pub tenant_budget_per_hour: u32,
+}
+
+impl PhoneConfig {
+    fn from_env(env: &Env) -> Result<Self, ConfigError> {
+        let raw = env.string("PHONE_ALLOWED_COUNTRIES", "NL,BE,DE");
+        let allowed_countries: Vec<String> = raw
+            .split(',')
+            .map(|code| code.trim().to_ascii_uppercase())
+            .filter(|code| !code.is_empty())
+            .collect();
+        let known = |code: &String| code.parse::<phonenumber::country::Id>().is_ok();
+        require(
+            "PHONE_ALLOWED_COUNTRIES",
+            &raw,
+            !allowed_countries.is_empty() && allowed_countries.iter().all(known),
+            "comma-separated country codes such as NL,BE,DE",
+        )?;
+        let config = Self {
+            allowed_countries,
+            budget_per_hour: env.parse("SMS_BUDGET_PER_HOUR", 2000)?,
+            tenant_budget_per_hour: env.parse("SMS_TENANT_BUDGET_PER_HOUR", 200)?,
+        };
+        require(
+            "SMS_TENANT_BUDGET_PER_HOUR",
+            &config.tenant_budget_per_hour.to_string(),
+            config.tenant_budget_per_hour <= config.budget_per_hour,
+            "at most SMS_BUDGET_PER_HOUR",
+        )?;
+        Ok(config)
+    }
 }
 
 /// A source of variables: the process environment, or a map in tests.
@@ -352,6 +395,7 @@ impl Config {
             images: ImageConfig {
                 decode_concurrency: env.parse("IMAGE_DECODE_CONCURRENCY", 2)?,
             },
+            phone: PhoneConfig::from_env(env)?,
         };
         env.reject_unknown()?;
         config.validate()?;
@@ -593,6 +637,27 @@ mod tests {
             ("NOTIFIER_CLAIM_LEASE_MS", "2001"),
         ]))
         .unwrap();
+    }
+
+    #[test]
+    fn phone_countries_and_budgets_are_checked() {
+        let default = Config::from_env(&env(&[])).unwrap();
+        assert_eq!(default.phone.allowed_countries, ["NL", "BE", "DE"]);
+        assert_eq!(default.phone.budget_per_hour, 2000);
+        assert_eq!(default.phone.tenant_budget_per_hour, 200);
+        let set = Config::from_env(&env(&[("PHONE_ALLOWED_COUNTRIES", " nl, lu ")])).unwrap();
+        assert_eq!(set.phone.allowed_countries, ["NL", "LU"]);
+        for (variable, value) in [
+            ("PHONE_ALLOWED_COUNTRIES", "NL,Nederland"),
+            ("PHONE_ALLOWED_COUNTRIES", ","),
+            ("SMS_BUDGET_PER_HOUR", "-1"),
+            ("SMS_TENANT_BUDGET_PER_HOUR", "5000"),
+        ] {
+            let err = Config::from_env(&env(&[(variable, value)])).unwrap_err();
+            assert!(err.to_string().contains(variable), "{err}");
+        }
+        let typo = Config::from_env(&env(&[("PHONE_ALLOWED_COUNTRY", "NL")])).unwrap_err();
+        assert!(typo.to_string().contains("PHONE_ALLOWED_COUNTRY"), "{typo}");
     }
 
     #[test]

@@ -102,6 +102,12 @@ pub fn text(language: Language, key: &str) -> String {
         .unwrap_or_else(|| key.to_owned())
 }
 
+/// The text for `key`, or `None` when the catalogue has no such text (a country without a
+/// name in it, say).
+pub fn try_text(language: Language, key: &str) -> Option<String> {
+    CATALOGUES.try_lookup(&language.langid(), key)
+}
+
 pub fn text_with(language: Language, key: &str, args: &[(&str, String)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
         .iter()

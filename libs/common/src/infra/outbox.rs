@@ -120,6 +120,11 @@ pub enum Message {
     },
     /// ACC-8: the code that proves the phone number (SMS for mobile, voice for landline).
     PhoneCode { code: Secret },
+    /// ACC-8: a new phone number now gets the sign-in codes; `phone_end` shows its last
+    /// digits only ("••••••••78"), so the mail gives nothing away.
+    PhoneChanged { name: String, phone_end: String },
+    /// ACC-8: the phone number was removed; sign-in codes go by e-mail again.
+    PhoneRemoved { name: String, phone_end: String },
     /// ACC-9: a question from the help form, to the organisation's support address.
     /// The notifier sets the asker's address as Reply-To, so a reply goes straight to them.
     HelpQuestion {
@@ -150,6 +155,8 @@ impl Message {
             Message::CodeLockout { .. } => "code_lockout",
             Message::VerifyPhoneLink { .. } => "verify_phone_link",
             Message::PhoneCode { .. } => "phone_code",
+            Message::PhoneChanged { .. } => "phone_changed",
+            Message::PhoneRemoved { .. } => "phone_removed",
             Message::HelpQuestion { .. } => "help_question",
             Message::AccountDeleted { .. } => "account_deleted",
             Message::TenantAdminInvitation { .. } => "tenant_admin_invitation",

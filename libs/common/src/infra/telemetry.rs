@@ -135,6 +135,9 @@ pub mod metrics {
         pub outbox_relayed: Counter<u64>,
         /// Notifications handled, by channel and outcome.
         pub notifications: Counter<u64>,
+        /// SMS and voice messages not sent because an hourly budget was spent, by scope
+        /// (`platform` or `tenant`): an operator alert.
+        pub phone_budget_exhausted: Counter<u64>,
     }
 
     /// The instruments, made once from the meter provider `init` installed.
@@ -150,6 +153,7 @@ pub mod metrics {
                 outbox_lag: meter.f64_histogram("outbox.lag").with_unit("ms").build(),
                 outbox_relayed: meter.u64_counter("outbox.relayed").build(),
                 notifications: meter.u64_counter("notifications").build(),
+                phone_budget_exhausted: meter.u64_counter("phone.budget.exhausted").build(),
             }
         })
     }

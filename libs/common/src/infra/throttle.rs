@@ -319,6 +319,106 @@ impl Limit {
     }
 }
 
+/// An hourly budget of SMS and voice messages, for the platform and for each organisation: a
+/// flood of codes (a script requesting them, toll fraud towards expensive numbers) stops at a
+/// known cost instead of running up the provider's bill.
+#[derive(Debug, Clone, Copy)]
+pub struct PhoneBudget {
+    pub platform_per_hour: u32,
+    pub tenant_per_hour: u32,
+}
+
+/// Which budget refused a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetScope {
+    Platform,
+    Tenant,
+}
+
+impl BudgetScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BudgetScope::Platform => "platform",
+            BudgetScope::Tenant => "tenant",
+        }
+    }
+}
+
+const HOUR: Duration = Duration::from_secs(60 * 60);
+
+impl PhoneBudget {
+    fn limit(name: &'static str, per_hour: u32) -> Limit {
+        let per_hour = i32::try_from(per_hour).unwrap_or(i32::MAX);
+        // No slowing down: every message within the budget goes at once, none after it.
+        Limit {
+            name,
+            free: per_hour,
+            max: per_hour,
+            window: HOUR,
+            base_delay: Duration::ZERO,
+        }
+    }
+
+    /// Takes one message of `tenant`'s budget and of the platform's, before the message is
+    /// queued. Of many at once, exactly as many pass as the budgets allow (the counters' rows
+    /// are locked in turn, the organisation's first, always in that order). A message the
+    /// organisation's budget refuses does not count against the platform's, so one busy
+    /// organisation cannot spend the others' share of it; one the platform refuses is given
+    /// back to the organisation's.
+    ///
+    /// A refusal is an operator alert: logged at error level and counted in the
+    /// `phone.budget.exhausted` metric.
+    pub async fn reserve(
+        &self,
+        db: &sqlx::PgPool,
+        tenant: &str,
+        now: OffsetDateTime,
+    ) -> Result<Result<(), BudgetScope>, sqlx::Error> {
+        let tenant_limit = Self::limit("phone_budget_tenant", self.tenant_per_hour);
+        let platform_limit = Self::limit("phone_budget_platform", self.platform_per_hour);
+        let refused = in_transaction(db, async |conn| {
+            if !tenant_limit
+                .reserve_in(conn, tenant, now)
+                .await?
+                .is_allowed()
+            {
+                return Ok::<_, sqlx::Error>(Some(BudgetScope::Tenant));
+            }
+            if !platform_limit
+                .reserve_in(conn, "all", now)
+                .await?
+                .is_allowed()
+            {
+                tenant_limit.release(&mut *conn, tenant).await?;
+                return Ok(Some(BudgetScope::Platform));
+            }
+            Ok(None)
+        })
+        .await?;
+        match refused {
+            None => Ok(Ok(())),
+            Some(scope) => {
+                tracing::error!(
+                    alert = "phone_budget_exhausted",
+                    scope = scope.as_str(),
+                    tenant,
+                    "SMS/voice budget per hour reached: a code was not sent"
+                );
+                crate::infra::telemetry::metrics::instruments()
+                    .phone_budget_exhausted
+                    .add(
+                        1,
+                        &[crate::infra::telemetry::metrics::KeyValue::new(
+                            "scope",
+                            scope.as_str(),
+                        )],
+                    );
+                Ok(Err(scope))
+            }
+        }
+    }
+}
+
 /// Removes counters whose window ended before `now`.
 pub async fn sweep(db: impl PgExecutor<'_>, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
     // The longest window is a day; anything that started more than a day ago has ended.

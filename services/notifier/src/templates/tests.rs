@@ -79,6 +79,14 @@ fn fixtures() -> Vec<Message> {
         Message::PhoneCode {
             code: "730915".into(),
         },
+        Message::PhoneChanged {
+            name: "Ans de Vries".into(),
+            phone_end: "••••••••78".into(),
+        },
+        Message::PhoneRemoved {
+            name: "Ans de Vries".into(),
+            phone_end: "••••••••78".into(),
+        },
         Message::HelpQuestion {
             from_name: "Piet <Jansen>".into(),
             from_email: "piet@example.org".into(),
@@ -129,6 +137,8 @@ fn expect(message: &Message) -> Expect {
             phone,
         } => (EMAIL, vec![&**link, &**phone], None),
         Message::PhoneCode { code } => (PHONE, vec![&**code], Some(&**code)),
+        Message::PhoneChanged { name: _, phone_end }
+        | Message::PhoneRemoved { name: _, phone_end } => (EMAIL, vec![&**phone_end], None),
         Message::HelpQuestion {
             from_name,
             from_email,

@@ -5,4 +5,5 @@
 pub mod care_page;
 pub mod route_table;
 pub mod session;
+pub mod step_up;
 pub mod tenant_admin;

@@ -164,6 +164,8 @@ mod tests {
             shown::<profile::PasswordForm>(&fields),
             shown::<profile::DeleteForm>(&fields),
             shown::<phone::LinkForm>(&fields),
+            shown::<phone::NumberForm>(&fields),
+            shown::<phone::RemoveForm>(&fields),
             shown::<code_entry::CodeForm>(&fields),
             shown::<activation::ActivationForm>(&fields),
             shown::<invitation::InvitationToken>(&fields),

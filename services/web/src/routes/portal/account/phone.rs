@@ -8,13 +8,14 @@
 
 use common::accounts::codes::Channel;
 use common::accounts::links::LinkError;
-use common::accounts::phone::{self, ConfirmOutcome, OpenRefused, PendingChange};
+use common::accounts::phone::{self, ConfirmOutcome, NumberRefused, OpenRefused, PendingChange};
 use common::accounts::security_log::{self, SecurityEvent};
 use common::accounts::{Account, EmailAddress, PhoneKind, PhoneNumber};
 use common::infra::db::in_transaction;
+use common::infra::i18n::{self, Language};
 use common::infra::outbox::{Message, Recipient};
 use common::infra::tenancy::Tenant;
-use common::infra::throttle::{Decision, CODE_ACCOUNT, CODE_SENDS, PHONE_LINKS};
+use common::infra::throttle::{Decision, PhoneBudget, CODE_ACCOUNT, CODE_SENDS, PHONE_LINKS};
 use minijinja::context;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query, Redirect};
@@ -25,6 +26,7 @@ use sqlx::PgConnection;
 use time::OffsetDateTime;
 
 use crate::access::session::{client_ip, MaybeSignedIn, SignedIn};
+use crate::access::step_up;
 use crate::http::error::AppError;
 use crate::http::forms::{mail_account, notify, text, wait_text, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
@@ -130,17 +132,65 @@ pub async fn show(
     page(&state, &pages, &me, StatusCode::OK, Shown::default()).await
 }
 
+/// "Codes go only to numbers from the Netherlands, Belgium and Germany."
+fn countries_text(language: Language, allowed: &[String]) -> String {
+    let names: Vec<String> = allowed
+        .iter()
+        .map(|code| {
+            let key = format!("country-{}", code.to_ascii_lowercase());
+            i18n::try_text(language, &key).unwrap_or_else(|| code.clone())
+        })
+        .collect();
+    let countries = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} {} {last}", rest.join(", "), text(language, "list-and")),
+        None => String::new(),
+    };
+    i18n::text_with(
+        language,
+        "phone-country-not-allowed",
+        &[("countries", countries)],
+    )
+}
+
+/// Takes one message of the hourly SMS and voice budgets of the platform and of `tenant`,
+/// before a code is issued and queued; when one is spent, the text that says so.
+///
+/// Counted here, where the message is queued, and not in the notifier: the person learns at
+/// once that no code is coming (instead of waiting for one that a notifier drops), no code is
+/// issued that cannot arrive, and the pending change and its link stay as they were.
+async fn spend_phone_budget(
+    state: &AppState,
+    tenant: &Tenant,
+    language: Language,
+    now: OffsetDateTime,
+) -> Result<Option<String>, AppError> {
+    let budget = PhoneBudget {
+        platform_per_hour: state.config.phone.budget_per_hour,
+        tenant_per_hour: state.config.phone.tenant_budget_per_hour,
+    };
+    Ok(
+        match budget.reserve(&state.db, tenant.slug.as_str(), now).await? {
+            Ok(()) => None,
+            Err(_) => Some(text(language, "phone-budget-spent")),
+        },
+    )
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct NumberForm {
     #[serde(default)]
     phone: String,
     #[serde(default)]
     kind: String,
+    #[serde(default)]
+    password: Secret,
 }
 
 /// Step 1: the number is kept as a pending change and a link goes to the account's e-mail.
 #[handler]
 pub async fn submit_number(
+    req: &Request,
     state: Data<&AppState>,
     pages: PageRenderer,
     me: SignedIn,
@@ -151,8 +201,22 @@ pub async fn submit_number(
     let language = pages.context().language;
     let mut errors = FieldErrors::default();
     let chosen = PhoneKind::parse(&form.kind);
+    let mut error = None;
+    let allowed = &state.config.phone.allowed_countries;
     let parsed = PhoneNumber::parse(&form.phone)
         .map_err(|e| errors.add("phone", e.code()))
+        .and_then(|number| match phone::check_number(&number, allowed) {
+            Ok(()) => Ok(number),
+            Err(NumberRefused::Country) => {
+                errors.add("phone", "phone-country-refused");
+                error = Some(countries_text(language, allowed));
+                Err(())
+            }
+            Err(refused) => {
+                errors.add("phone", refused.code());
+                Err(())
+            }
+        })
         .and_then(|number| {
             phone::decide_kind(&number, chosen)
                 .map(|kind| (number, kind))
@@ -168,8 +232,14 @@ pub async fn submit_number(
         page(&state, &pages, &me, status, shown)
     };
     let Ok((number, kind)) = parsed else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, errors, None).await;
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, errors, error).await;
     };
+    // Whoever changes where the sign-in codes go must know the password, not only hold a
+    // session.
+    if let Err((status, wait)) = step_up::check_password(req, &state, &me, &form.password).await? {
+        errors.add("password", "phone-password-wrong");
+        return refuse(status, errors, wait).await;
+    }
     let subject = me.account.id.to_string();
     // Counted before the link is made and sent: parallel requests get the limit and no more.
     let decision = PHONE_LINKS.reserve(&state.db, &subject, now).await?;
@@ -363,6 +433,25 @@ pub async fn open_link(
         };
     }
     let account = &signed_in.account;
+    let peeked = phone::peek_link(&mut *state.db.acquire().await?, &form.token, now).await?;
+    if let Ok((owner, change)) = &peeked {
+        if *owner == account.id {
+            if let Some(text) = spend_phone_budget(&state, pages.tenant(), language, now).await? {
+                // Nothing is used up: the same link works once messages can go out again.
+                let shown = LinkShown {
+                    token: &form.token,
+                    change,
+                    signed_in: true,
+                    own: true,
+                };
+                return link_page_with(
+                    &pages,
+                    shown,
+                    Some((StatusCode::SERVICE_UNAVAILABLE, text)),
+                );
+            }
+        }
+    }
     let opened = in_transaction(&state.db, async |conn| {
         let token = &form.token;
         let (change, code) =
@@ -412,6 +501,11 @@ pub async fn confirm_code(
         // A refused code commits as well: a wrong try is counted on the code.
         if let ConfirmOutcome::Verified(number, kind) = &outcome {
             CODE_ACCOUNT.clear(&mut *conn, &subject).await?;
+            let message = Message::PhoneChanged {
+                name: me.account.name.clone(),
+                phone_end: number.masked(),
+            };
+            mail_account(conn, pages.tenant(), now, &me.account, message).await?;
             security_log::record(
                 &mut *conn,
                 Some(me.account.id),
@@ -474,6 +568,9 @@ pub async fn resend_code(
     if !decision.is_allowed() {
         return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision)).await;
     }
+    if let Some(text) = spend_phone_budget(&state, pages.tenant(), language, now).await? {
+        return refuse(StatusCode::SERVICE_UNAVAILABLE, text).await;
+    }
     in_transaction(&state.db, async |conn| {
         let code = phone::issue_code(conn, &state.key, me.account.id, &change, now).await?;
         send_code(conn, pages.tenant(), &me.account, &change, code, now).await
@@ -493,18 +590,39 @@ pub async fn cancel(state: Data<&AppState>, me: SignedIn) -> Result<Response, Ap
     Ok(Redirect::see_other(format!("{PAGE}?melding=geannuleerd")).into_response())
 }
 
-/// Removes the verified number; sign-in codes go by e-mail again.
+#[derive(Debug, Default, Deserialize)]
+pub struct RemoveForm {
+    #[serde(default)]
+    password: Secret,
+}
+
+/// Removes the verified number after the password; sign-in codes go by e-mail again, and a
+/// mail tells the owner.
 #[handler]
 pub async fn remove(
     req: &Request,
     state: Data<&AppState>,
+    pages: PageRenderer,
     me: SignedIn,
+    Form(form): Form<RemoveForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
+    let pages = pages.viewer(me.viewer());
+    if let Err((status, wait)) = step_up::check_password(req, &state, &me, &form.password).await? {
+        let mut errors = FieldErrors::default();
+        errors.add("remove_password", "phone-password-wrong");
+        let shown = Shown {
+            errors,
+            error: wait,
+            ..Shown::default()
+        };
+        return page(&state, &pages, &me, status, shown).await;
+    }
     let ip = client_ip(req, &state);
+    let removed_number = me.account.phone().map(|(number, _)| number);
     in_transaction(&state.db, async |conn| {
         let removed = phone::remove(&mut *conn, me.account.id).await?;
-        if removed {
+        if let (true, Some(number)) = (removed, &removed_number) {
             security_log::record(
                 &mut *conn,
                 Some(me.account.id),
@@ -514,6 +632,11 @@ pub async fn remove(
                 now,
             )
             .await?;
+            let message = Message::PhoneRemoved {
+                name: me.account.name.clone(),
+                phone_end: number.masked(),
+            };
+            mail_account(conn, pages.tenant(), now, &me.account, message).await?;
         }
         Ok::<_, AppError>(())
     })

@@ -14,7 +14,7 @@ use common::infra::db::in_transaction;
 use common::infra::i18n::Language;
 use common::infra::outbox::{self, Event, Job, Message};
 use common::infra::storage::{ObjectKey, ObjectKind, StorageError};
-use common::infra::throttle::{PHOTO_UPLOADS, SIGN_IN_ACCOUNT};
+use common::infra::throttle::PHOTO_UPLOADS;
 use minijinja::context;
 use poem::http::{header, StatusCode};
 use poem::web::{Data, Form, Query, Redirect};
@@ -25,9 +25,10 @@ use serde_json::json;
 use sqlx::PgConnection;
 
 use crate::access::session::{client_ip, SignedIn};
+use crate::access::step_up;
 use crate::http::cookies;
 use crate::http::error::AppError;
-use crate::http::forms::{checked, mail_account, wait_text, FieldErrors, Secret};
+use crate::http::forms::{checked, mail_account, FieldErrors, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 use crate::http::uploads::{self, Uploaded};
@@ -331,46 +332,6 @@ pub fn password_form(pages: PageRenderer, me: SignedIn) -> Result<Response, AppE
     password_page(&pages, StatusCode::OK, &FieldErrors::default(), None)
 }
 
-/// Checks the account's current password, limited like sign-in (a session left open must not
-/// become a way to guess it). `Ok(Ok(()))` when it is right; otherwise the status and the
-/// notice (a wait) to show.
-async fn check_current_password(
-    req: &Request,
-    state: &AppState,
-    me: &SignedIn,
-    given: &str,
-) -> Result<Result<(), (StatusCode, Option<String>)>, AppError> {
-    let now = state.clock.now();
-    let subject = me.account.email.to_lowercase();
-    // Counted before the hash, like sign-in: parallel guesses get the limit and no more.
-    let decision = SIGN_IN_ACCOUNT.reserve(&state.db, &subject, now).await?;
-    if !decision.is_allowed() {
-        let text = wait_text(me.account.language, decision);
-        return Ok(Err((StatusCode::TOO_MANY_REQUESTS, Some(text))));
-    }
-    let hash = accounts::password_hash(&state.db, me.account.id).await?;
-    let right = state
-        .hasher
-        .verify(&SecretString::from(given.to_owned()), hash.as_deref())
-        .await
-        .map_err(AppError::internal)?;
-    if right {
-        // Only wrong passwords count towards the limit.
-        SIGN_IN_ACCOUNT.release(&state.db, &subject).await?;
-        return Ok(Ok(()));
-    }
-    security_log::record(
-        &state.db,
-        Some(me.account.id),
-        SecurityEvent::WrongPassword,
-        &client_ip(req, state),
-        json!({ "during": "settings" }),
-        now,
-    )
-    .await?;
-    Ok(Err((StatusCode::UNPROCESSABLE_ENTITY, None)))
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
@@ -406,7 +367,7 @@ pub async fn change_password(
         errors.add(field, problem.code());
     }
     if let Err((status, notice)) =
-        check_current_password(req, &state, &me, &form.current_password).await?
+        step_up::check_password(req, &state, &me, &form.current_password).await?
     {
         errors.add("current_password", "settings-password-current-wrong");
         return password_page(&pages, status, &errors, notice);
@@ -484,7 +445,8 @@ pub async fn delete_account(
     if !checked(&form.confirm) {
         errors.add("confirm", "account-delete-confirm-required");
     }
-    if let Err((status, notice)) = check_current_password(req, &state, &me, &form.password).await? {
+    if let Err((status, notice)) = step_up::check_password(req, &state, &me, &form.password).await?
+    {
         errors.add("password", "settings-password-current-wrong");
         return delete_page(&own_pages(pages, &me), status, &errors, notice);
     }
