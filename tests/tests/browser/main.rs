@@ -244,6 +244,7 @@ async fn settings_phone_and_help_in_a_real_browser() {
     browser
         .check("Mobiel nummer (je krijgt de code per sms)")
         .await;
+    browser.fill("Je wachtwoord *", PASSWORD).await;
     browser.click_button("Nummer opslaan").await;
     let pending = browser.page_text().await;
     assert!(
