@@ -9,14 +9,19 @@ use common::infra::tenancy::TenantDirectory;
 use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
+use crate::claims;
 use crate::email::Mailer;
 use crate::handler::NotificationHandler;
 use crate::provider::SmsProvider;
 use crate::templates::MessageTemplates;
 
+/// How often sent events' old claims are removed.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 pub struct Notifier {
     runner: ConsumerRunner,
     tenants: TenantDirectory,
+    db: PgPool,
 }
 
 impl Notifier {
@@ -30,7 +35,7 @@ impl Notifier {
     pub async fn with_pool(config: Config, db: PgPool) -> anyhow::Result<Self> {
         let tenants = TenantDirectory::load(db.clone()).await?;
         let handler = NotificationHandler {
-            db,
+            db: db.clone(),
             owner: uuid::Uuid::new_v4(),
             claim_lease: config.notifier.claim_lease,
             tenants: tenants.clone(),
@@ -50,12 +55,23 @@ impl Notifier {
             concurrency: config.notifier.concurrency,
             shutdown_grace: config.notifier.shutdown_grace,
         };
-        Ok(Self { runner, tenants })
+        Ok(Self {
+            runner,
+            tenants,
+            db,
+        })
     }
 
     pub async fn run_until_stopped(self, stop: CancellationToken) {
         self.tenants
             .spawn_refresher(stop.child_token(), std::time::Duration::from_secs(60));
+        let pruning = tokio::spawn(claims::prune_now_and_then(
+            self.db.clone(),
+            common::infra::clock::system(),
+            PRUNE_EVERY,
+            stop.child_token(),
+        ));
         self.runner.run(stop).await;
+        let _ = pruning.await;
     }
 }

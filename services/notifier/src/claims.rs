@@ -10,7 +10,9 @@
 
 use std::time::Duration;
 
+use common::infra::clock::SharedClock;
 use sqlx::PgPool;
+use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 /// What a notifier may do with an event it received.
@@ -92,4 +94,39 @@ pub async fn release(db: &PgPool, event: Uuid, owner: Uuid) -> Result<(), sqlx::
     .execute(db)
     .await?;
     Ok(())
+}
+
+/// How long a sent event's claim is kept: longer than any message stays in the broker, parked
+/// ones included, so a late redelivery still finds it sent.
+pub const KEEP_SENT: Duration = Duration::from_secs(30 * 24 * 3600);
+
+/// Removes the claims of events sent before `before`; returns how many.
+pub async fn prune(db: &PgPool, before: time::OffsetDateTime) -> Result<u64, sqlx::Error> {
+    let pruned = sqlx::query!(
+        "DELETE FROM platform.notification_claims WHERE sent_at < $1",
+        before,
+    )
+    .execute(db)
+    .await?;
+    Ok(pruned.rows_affected())
+}
+
+/// Prunes old claims now and then until `stop`; several notifiers may do so at once.
+pub async fn prune_now_and_then(
+    db: PgPool,
+    clock: SharedClock,
+    every: Duration,
+    stop: CancellationToken,
+) {
+    loop {
+        match prune(&db, clock.now() - KEEP_SENT).await {
+            Ok(pruned) => tracing::info!(pruned, "old notification claims removed"),
+            // The next round tries again; an old claim does no harm meanwhile.
+            Err(error) => tracing::warn!(%error, "removing old notification claims failed"),
+        }
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(every) => {}
+        }
+    }
 }

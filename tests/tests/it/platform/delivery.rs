@@ -3,10 +3,12 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use common::infra::clock::Clock;
 use common::infra::i18n::Language;
 use common::infra::mq::{ConsumerSpec, OutgoingMessage, Publisher};
 use common::infra::outbox::{self, Event, Message, Recipient};
 use common::infra::tenancy::{in_tenant, Tenant};
+use uuid::Uuid;
 use zorgportaal_tests::tally::message_id_of;
 use zorgportaal_tests::tenants::RollBack;
 use zorgportaal_tests::{eventually, OwnNotifier, Services, TestPlatform};
@@ -347,5 +349,50 @@ async fn an_sms_the_provider_may_have_sent_without_answering_is_parked_not_repea
     let requests = platform.sms.requests();
     assert_eq!(requests.len(), 2, "sent again once, on the operator's word");
     assert_eq!(requests[1].body["reference"], sms.id.to_string());
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn claims_of_events_sent_long_ago_are_removed_and_the_rest_kept() {
+    let platform = TestPlatform::start_with(Services::NONE, &[]).await;
+    let (old_sent, recent_sent, old_unsent) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+    for (event, age_days, sent) in [
+        (old_sent, 31, true),
+        (recent_sent, 29, true),
+        (old_unsent, 31, false),
+    ] {
+        sqlx::query(
+            "INSERT INTO platform.notification_claims (event_id, owner, claimed_at, lease_until, sent_at)
+             VALUES ($1, $1, now() - make_interval(days => $2), now() - make_interval(days => $2),
+                     CASE WHEN $3 THEN now() - make_interval(days => $2) END)",
+        )
+        .bind(event)
+        .bind(age_days)
+        .bind(sent)
+        .execute(&platform.db)
+        .await
+        .unwrap();
+    }
+    let pruned = notifier::claims::prune(
+        &platform.db,
+        platform.clock.now() - notifier::claims::KEEP_SENT,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        pruned, 1,
+        "only the claim of an event sent 31 days ago goes"
+    );
+    let left: Vec<Uuid> =
+        sqlx::query_scalar("SELECT event_id FROM platform.notification_claims ORDER BY event_id")
+            .fetch_all(&platform.db)
+            .await
+            .unwrap();
+    let mut kept = vec![recent_sent, old_unsent];
+    kept.sort();
+    assert_eq!(
+        left, kept,
+        "a recent sent claim and an unsent (parked) one stay"
+    );
     platform.finish().await;
 }
