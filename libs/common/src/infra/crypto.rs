@@ -4,6 +4,8 @@
 //! the database opens nothing. Six-digit codes are too few to hide behind a plain hash, so
 //! they are stored as an HMAC under the server key, which the database never sees.
 
+use std::sync::Arc;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
@@ -88,9 +90,10 @@ pub fn six_digit_code() -> String {
     format!("{:06}", OsRng.gen_range(0..1_000_000u32))
 }
 
-/// The server's secret key: signs CSRF tokens and one-time codes.
+/// The server's secret key: signs CSRF tokens and one-time codes. Cloned per request, so the
+/// bytes are shared, not copied.
 #[derive(Clone)]
-pub struct ServerKey(SecretSlice<u8>);
+pub struct ServerKey(Arc<SecretSlice<u8>>);
 
 impl std::fmt::Debug for ServerKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -100,7 +103,7 @@ impl std::fmt::Debug for ServerKey {
 
 impl ServerKey {
     pub fn new(bytes: Vec<u8>) -> Self {
-        Self(bytes.into())
+        Self(Arc::new(bytes.into()))
     }
 
     /// HMAC-SHA256 of `data`, separated by `purpose` so a value signed for one use is never

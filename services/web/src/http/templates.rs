@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use bytes::Bytes;
 use common::infra::i18n::Language;
 use common::infra::tenancy::{Color, Tenant};
 use common::organisation::branding::Contrast;
@@ -25,7 +26,7 @@ const TEMPLATES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates
 pub struct Views {
     env: Environment<'static>,
     /// Pages that depend only on the tenant (as of its version) and the language, rendered once.
-    shared_pages: RwLock<HashMap<SharedPageKey, Arc<str>>>,
+    shared_pages: RwLock<HashMap<SharedPageKey, Bytes>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -78,7 +79,7 @@ impl Views {
         template: &'static str,
         ctx: &RequestContext,
         tenant: &Tenant,
-    ) -> Result<Html<String>, AppError> {
+    ) -> Result<Response, AppError> {
         let key = SharedPageKey {
             template,
             tenant: tenant.id.0,
@@ -91,8 +92,9 @@ impl Views {
             .unwrap_or_else(|p| p.into_inner())
             .get(&key)
             .cloned();
+        // The cached bytes go out as they are: a clone counts a reference, it copies nothing.
         if let Some(html) = cached {
-            return Ok(Html(html.to_string()));
+            return Ok(html_response(html));
         }
         // Shared by every visitor: it must not carry this visitor's form token.
         let anonymous = RequestContext {
@@ -104,8 +106,9 @@ impl Views {
         if pages.len() >= SHARED_PAGES_LIMIT {
             pages.clear();
         }
-        pages.insert(key, Arc::from(html.0.as_str()));
-        Ok(html)
+        let html = Bytes::from(html.0);
+        pages.insert(key, html.clone());
+        Ok(html_response(html))
     }
 
     fn render(
@@ -162,6 +165,13 @@ impl Views {
         self.render(template, ctx, tenant, context! { title_key, text_key })
             .map(Html)
     }
+}
+
+/// A page whose HTML is ready as bytes.
+fn html_response(html: Bytes) -> Response {
+    Response::builder()
+        .content_type("text/html; charset=utf-8")
+        .body(html)
 }
 
 #[cfg(test)]

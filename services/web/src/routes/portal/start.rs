@@ -1,8 +1,8 @@
 //! The portal's start page and its accessibility statement (TEN-6), the same for every visitor
 //! of a tenant in one language.
 
-use poem::handler;
-use poem::web::{Data, Html};
+use poem::web::Data;
+use poem::{handler, Response};
 
 use crate::http::error::AppError;
 use crate::http::portal::Portal;
@@ -10,7 +10,7 @@ use crate::http::state::AppState;
 
 /// The portal's start page, branded for its organisation.
 #[handler]
-pub fn page(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
+pub fn page(portal: Portal, state: Data<&AppState>) -> Result<Response, AppError> {
     state
         .views
         .shared_page("portal/start.html", &portal.ctx, &portal.tenant)
@@ -18,7 +18,7 @@ pub fn page(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppE
 
 /// The platform's accessibility statement (TEN-6), in the portal's branding.
 #[handler]
-pub fn accessibility(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
+pub fn accessibility(portal: Portal, state: Data<&AppState>) -> Result<Response, AppError> {
     state
         .views
         .shared_page("portal/accessibility.html", &portal.ctx, &portal.tenant)

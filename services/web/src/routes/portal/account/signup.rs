@@ -12,7 +12,7 @@ use common::infra::outbox::Message;
 use common::infra::throttle::SIGN_UP_IP;
 use minijinja::context;
 use poem::http::StatusCode;
-use poem::web::{Data, Form, Html, Query, Redirect};
+use poem::web::{Data, Form, Query, Redirect};
 use poem::{handler, IntoResponse, Request, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -243,7 +243,7 @@ pub async fn confirm(
 /// The terms of use every account accepts: the same for every visitor, so rendered once per
 /// tenant version and language.
 #[handler]
-pub fn terms(portal: Portal, state: Data<&AppState>) -> Result<Html<String>, AppError> {
+pub fn terms(portal: Portal, state: Data<&AppState>) -> Result<poem::Response, AppError> {
     state
         .views
         .shared_page("portal/terms.html", &portal.ctx, &portal.tenant)
