@@ -255,6 +255,9 @@ async fn a_landline_gets_its_codes_as_voice_calls_and_a_verified_number_can_be_r
     let done = visitor.post("/inloggen/code", &[("code", &code)]).await;
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(sent_to(&platform, "landline", number), 2);
+    platform
+        .wait_for_empty_outbox(Duration::from_secs(20))
+        .await;
     platform.finish().await;
 }
 
@@ -472,6 +475,10 @@ async fn another_persons_link_or_code_cannot_change_my_number_on_any_portal() {
     );
     // Without a session the phone pages open nothing.
     assert_eq!(stranger.get(PAGE).await.status, StatusCode::SEE_OTHER);
+    // Anna's confirmation queued the "number changed" mail a moment ago.
+    platform
+        .wait_for_empty_outbox(Duration::from_secs(20))
+        .await;
     platform.finish().await;
 }
 
