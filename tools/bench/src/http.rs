@@ -124,16 +124,19 @@ pub fn wrk(
     })
 }
 
-pub fn row(name: &str, figures: &Figures, baseline: Option<(&Figures, f64)>) {
+/// A figure beside its baseline; with a target where the project has set one.
+pub fn row(name: &str, figures: &Figures, baseline: Option<(&Figures, Option<f64>)>) {
     let versus = match baseline {
         Some((base, target)) => {
             let ratio = figures.requests_per_second / base.requests_per_second;
-            format!(
-                "{:>5.0}% of baseline (target >= {:.0}%: {})",
-                ratio * 100.0,
-                target * 100.0,
-                check(ratio >= target)
-            )
+            let verdict = target.map_or(String::new(), |target| {
+                format!(
+                    " (target >= {:.0}%: {})",
+                    target * 100.0,
+                    check(ratio >= target)
+                )
+            });
+            format!("{:>5.0}% of baseline{verdict}", ratio * 100.0)
         }
         None => "baseline".to_owned(),
     };
@@ -184,7 +187,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     row(
         "branded start page (tenant from cache)",
         &start,
-        Some((&hello_figures, 0.7)),
+        Some((&hello_figures, Some(0.7))),
     );
     let query_figures = wrk(&format!("http://{bare_query}/"), None, None, seconds)?;
     row("bare one-query endpoint", &query_figures, None);
@@ -197,7 +200,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     row(
         "page reading a tenant table (tenant tx)",
         &tenant_page,
-        Some((&query_figures, 0.7)),
+        Some((&query_figures, Some(0.7))),
     );
     let member = signed_in_member(bench).await?;
     let home_script =
@@ -229,7 +232,8 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     row(
         "signed-in care-page home (session, door, page)",
         &care_page_home,
-        Some((&query_figures, 0.3)),
+        // No target set yet: the figure and its share are what the issue asks for.
+        Some((&query_figures, None)),
     );
     let rotating = wrk(
         &format!("http://{portal}/"),
@@ -240,7 +244,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     row(
         &format!("same page rotating over {} tenants", bench.tenants),
         &rotating,
-        Some((&tenant_page, 0.6)),
+        Some((&tenant_page, Some(0.6))),
     );
     println!();
     let _ = std::fs::remove_file(&script);
