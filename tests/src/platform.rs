@@ -24,6 +24,9 @@ use crate::{MailCatcher, SmsReceiver};
 
 static TELEMETRY: Once = Once::new();
 
+/// How long `finish()` lets a running relay take what is in the outbox before it looks.
+const RELAY_DRAIN: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Which of the platform's services a test wants running.
 #[derive(Debug, Clone, Copy)]
 pub struct Services {
@@ -64,6 +67,8 @@ pub struct TestPlatform {
     pub http: reqwest::Client,
     /// Extra consumers a test declared in this namespace (removed at the end).
     pub(crate) extra_consumers: Vec<String>,
+    /// Whether the platform's worker (and so its outbox relay) runs.
+    relay_runs: bool,
     stop: CancellationToken,
     tasks: JoinSet<()>,
     /// Set by [`TestPlatform::finish`]; the guard in `Drop` checks it.
@@ -227,6 +232,7 @@ impl TestPlatform {
                 .build()
                 .expect("http client"),
             extra_consumers: Vec::new(),
+            relay_runs: services.worker,
             stop,
             tasks,
             finished: false,
@@ -264,7 +270,8 @@ impl TestPlatform {
             .await
     }
 
-    /// Stops the services, checks that no work was left behind, and removes the test's
+    /// Lets a running relay take what a last request queued (up to ten seconds), stops the
+    /// services, checks that no work was left behind, and removes the test's
     /// database and queues. Panics (fails the test) on leftover work, on a service that
     /// panicked, and when the outbox or the broker cannot be asked: a check that could not
     /// look is not a check that passed.
@@ -282,6 +289,16 @@ impl TestPlatform {
 
     async fn finish_with(mut self, broker: BrokerAtFinish) {
         self.finished = true;
+        if self.relay_runs {
+            // A request answered a moment ago may have queued a mail the relay has not taken
+            // yet: give it the time a relay needs, so the check below sees work that stays.
+            let deadline = std::time::Instant::now() + RELAY_DRAIN;
+            while matches!(self.try_outbox_len().await, Ok(n) if n > 0)
+                && std::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
         self.stop.cancel();
         let mut crashed = Vec::new();
         while let Some(joined) = self.tasks.join_next().await {
