@@ -4,7 +4,7 @@
 //! table ([`Need`]) and refused with 403.
 
 use common::care::page::{self as care_page, CarePage, CarePageId, Role};
-use common::infra::tenancy::in_tenant;
+use common::infra::tenancy::in_tenant_read_only;
 use poem::{FromRequest, Request, RequestBody};
 use uuid::Uuid;
 
@@ -55,7 +55,7 @@ impl Door for Need {
             .map(CarePageId)
             .ok_or(AppError::NotFound)?;
         let state = AppState::of(req)?;
-        let found = in_tenant(&state.db, &portal.tenant.slug, async |tx| {
+        let found = in_tenant_read_only(&state.db, &portal.tenant.slug, async |tx| {
             care_page::access(tx, id, me.account.id).await
         })
         .await

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use common::infra::tenancy::{in_tenant, Tenant};
+use common::infra::tenancy::{in_tenant, in_tenant_read_only, Tenant};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::Row;
 use zorgportaal_tests::tenants::RollBack;
@@ -81,6 +81,31 @@ async fn read_and_write(pool: &sqlx::PgPool, tenant: &Tenant, ending: Ending) {
     }
 }
 
+/// Reads the tenant's marker through the read-only door (it must be the tenant's own), then
+/// tries to write: PostgreSQL refuses, so a page that reads can never change a tenant's data.
+async fn read_only(pool: &sqlx::PgPool, tenant: &Tenant) {
+    let refused = in_tenant_read_only(pool, &tenant.slug, async |tx| {
+        let owner: String =
+            sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
+                .fetch_one(tx.conn())
+                .await?;
+        assert_eq!(owner, tenant.slug.as_str(), "read another tenant's row");
+        sqlx::query("INSERT INTO audit_events (actor, action) VALUES ($1, 'isolation-test')")
+            .bind(tenant.slug.as_str())
+            .execute(tx.conn())
+            .await
+            .map(drop)
+    })
+    .await
+    .expect_err("a write in the read-only door went through");
+    let code = refused
+        .as_database_error()
+        .and_then(|e| e.code())
+        .map(|c| c.into_owned());
+    // 25006: read_only_sql_transaction.
+    assert_eq!(code.as_deref(), Some("25006"), "{refused}");
+}
+
 /// The web service's pool: small, so its connections serve both tenants' pages in turn.
 const WEB_CONNECTIONS: u32 = 3;
 
@@ -141,9 +166,16 @@ async fn interleaved_transactions_never_see_the_other_tenant_and_leave_clean_con
             read_and_write(&pool, tenant, ending).await;
         });
     }
+    // Read-only transactions end without a round trip of their own: their rollback goes out
+    // with the pool's check of the returned connection, before another task gets it.
+    for i in 0..200usize {
+        let pool = pool.clone();
+        let tenants = tenants.clone();
+        tasks.spawn(async move { read_only(&pool, &tenants[i % 2]).await });
+    }
     // Requests to both portals interleave with the transactions. The FAQ page reads the
-    // tenant's own table, through the web service's small pool: each of its few connections
-    // serves one tenant's page after the other's.
+    // tenant's own table through the read-only door, on the web service's small pool: each of
+    // its few connections serves one tenant's page after the other's.
     for i in 0..200usize {
         let tenant = tenants[i % 2].clone();
         let other = tenants[(i + 1) % 2].slug.clone();

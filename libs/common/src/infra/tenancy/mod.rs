@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 mod tx;
 
-pub use tx::{in_tenant, TenantTx};
+pub use tx::{in_tenant, in_tenant_read_only, TenantTx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TenancyError {

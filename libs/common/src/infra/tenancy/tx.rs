@@ -6,6 +6,9 @@
 //!
 //! A refusal that must still be recorded (a wrong code that counts as a try) is not an `Err`:
 //! the work returns it as a value inside `Ok`, so the count commits with it.
+//!
+//! Work that only reads (a page, a door's membership check) runs inside [`in_tenant_read_only`]:
+//! PostgreSQL refuses any write in it, and it ends without a round trip of its own.
 
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
@@ -35,6 +38,27 @@ where
     }
 }
 
+/// Runs `work`, which only reads, in a read-only transaction pinned to `tenant`'s schema.
+///
+/// A write in `work` fails (PostgreSQL refuses it in a read-only transaction). The transaction
+/// is not committed: it has nothing to commit, so the request does not wait for the end.
+/// Dropping it queues its `ROLLBACK`, which leaves with the pool's check of the returned
+/// connection; a page that reads one table then costs one round trip fewer than with
+/// [`in_tenant`].
+pub async fn in_tenant_read_only<T, E>(
+    db: &PgPool,
+    tenant: &TenantSlug,
+    work: impl AsyncFnOnce(&mut TenantTx) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<sqlx::Error>,
+{
+    let mut tx = begin_tenant_as(db, tenant, "BEGIN READ ONLY").await?;
+    let result = work(&mut tx).await;
+    drop(tx);
+    result
+}
+
 /// A transaction pinned to one tenant's schema. The only way to reach tenant tables.
 ///
 /// The pin is transaction-local (`set_config(…, true)`), so when the connection goes back to
@@ -48,12 +72,21 @@ pub(crate) async fn begin_tenant(
     db: &PgPool,
     tenant: &TenantSlug,
 ) -> Result<TenantTx, sqlx::Error> {
+    begin_tenant_as(db, tenant, "BEGIN").await
+}
+
+/// Begins with `begin` (`BEGIN`, or `BEGIN READ ONLY`) and pins the tenant's schema.
+async fn begin_tenant_as(
+    db: &PgPool,
+    tenant: &TenantSlug,
+    begin: &'static str,
+) -> Result<TenantTx, sqlx::Error> {
     // The pin travels with the BEGIN, in one round trip. `SET LOCAL` ends with the
     // transaction. The schema name comes from a validated slug (a-z, 0-9, _) and is quoted;
     // `public` stays off the path so nothing falls through to it.
     // Runtime: the schema name is built at run time, so no macro can check this statement.
     let begin = format!(
-        "BEGIN; SET LOCAL search_path TO \"{}\"",
+        "{begin}; SET LOCAL search_path TO \"{}\"",
         tenant.schema_name()
     );
     let tx = db.begin_with(begin).await?;

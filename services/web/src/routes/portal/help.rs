@@ -6,7 +6,7 @@
 
 use common::infra::i18n::Language;
 use common::infra::outbox::{Message, Recipient};
-use common::infra::tenancy::in_tenant;
+use common::infra::tenancy::{in_tenant, in_tenant_read_only};
 use common::infra::throttle::HELP_IP;
 use common::organisation::support::{self, NewQuestion, QuestionForm};
 use minijinja::context;
@@ -164,7 +164,7 @@ pub async fn faq(
     MaybeSignedIn(me): MaybeSignedIn,
 ) -> Result<Response, AppError> {
     let language = pages.context().language;
-    let entries = in_tenant(&state.db, &pages.tenant().slug, async |tx| {
+    let entries = in_tenant_read_only(&state.db, &pages.tenant().slug, async |tx| {
         support::faq(tx, language).await
     })
     .await?;

@@ -3,7 +3,7 @@
 
 use common::care::page::BirthDate;
 use common::clients::records;
-use common::infra::tenancy::in_tenant;
+use common::infra::tenancy::{in_tenant, in_tenant_read_only};
 use minijinja::context;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Redirect};
@@ -45,7 +45,7 @@ pub async fn show(
     pages: PageRenderer,
     Path(id): Path<Uuid>,
 ) -> Result<Response, AppError> {
-    let found = in_tenant(&state.db, &admin.tenant.slug, async |tx| {
+    let found = in_tenant_read_only(&state.db, &admin.tenant.slug, async |tx| {
         records::client(tx, records::ClientRecordId(id)).await
     })
     .await?;

@@ -4,7 +4,7 @@
 use common::care::page::BirthDate;
 use common::clients::activation;
 use common::clients::records::{self, NewClient, NewClientForm, RecordError};
-use common::infra::tenancy::in_tenant;
+use common::infra::tenancy::{in_tenant, in_tenant_read_only};
 use common::organisation::settings;
 use minijinja::context;
 use minijinja::value::Value;
@@ -105,7 +105,7 @@ async fn clients_page(
     problem: Option<&'static str>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let clients = in_tenant(&state.db, &pages.tenant().slug, async |tx| {
+    let clients = in_tenant_read_only(&state.db, &pages.tenant().slug, async |tx| {
         records::clients(tx).await
     })
     .await?;

@@ -5,7 +5,7 @@
 use common::accounts::profile::{self, PhotoProblem};
 use common::infra::outbox::{self, Event, Job};
 use common::infra::storage::{ObjectKey, ObjectKind};
-use common::infra::tenancy::{in_tenant, TenantTx};
+use common::infra::tenancy::{in_tenant, in_tenant_read_only, TenantTx};
 use common::infra::throttle::ADMIN_IMAGE_UPLOADS;
 use common::organisation::employees::{self, Employee, EmployeeFields, EmployeeId};
 use minijinja::context;
@@ -70,7 +70,7 @@ async fn list_page(
     form: &EmployeeForm,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
-    let list = in_tenant(&state.db, &pages.tenant().slug, async |tx| {
+    let list = in_tenant_read_only(&state.db, &pages.tenant().slug, async |tx| {
         employees::list(tx).await
     })
     .await?;
@@ -128,7 +128,7 @@ pub async fn add(
 
 /// The employee with `id` in this tenant, or 404 (also for another tenant's id).
 async fn employee(state: &AppState, admin: &TenantAdmin, id: Uuid) -> Result<Employee, AppError> {
-    let found = in_tenant(&state.db, &admin.tenant.slug, async |tx| {
+    let found = in_tenant_read_only(&state.db, &admin.tenant.slug, async |tx| {
         employees::find(tx, EmployeeId(id)).await
     })
     .await?;

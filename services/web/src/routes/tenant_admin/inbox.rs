@@ -1,7 +1,7 @@
 //! The support inbox (ACC-9): the questions people asked through "Hulp", open ones first, one
 //! question in full, and marking it handled or open again.
 
-use common::infra::tenancy::in_tenant;
+use common::infra::tenancy::{in_tenant, in_tenant_read_only};
 use common::organisation::support::{self, QuestionId};
 use minijinja::context;
 use poem::web::{Data, Form, Path, Query, Redirect};
@@ -23,7 +23,7 @@ pub async fn show_inbox(
     pages: PageRenderer,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let questions = in_tenant(&state.db, &admin.tenant.slug, async |tx| {
+    let questions = in_tenant_read_only(&state.db, &admin.tenant.slug, async |tx| {
         support::inbox(tx, 500).await
     })
     .await?;

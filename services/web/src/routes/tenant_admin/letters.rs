@@ -5,7 +5,7 @@
 use common::clients::letters_pdf::{build as build_letters, Letter, LetterHead, LetterLogo};
 use common::clients::{activation, letter_requests, records};
 use common::infra::storage::ObjectKey;
-use common::infra::tenancy::{in_tenant, Color, Tenant, TenantTx};
+use common::infra::tenancy::{in_tenant, in_tenant_read_only, Color, Tenant, TenantTx};
 use common::organisation::settings;
 use minijinja::context;
 use minijinja::value::Value;
@@ -146,7 +146,7 @@ pub async fn show_letter_requests(
     pages: PageRenderer,
     Query(query): Query<NoticeQuery>,
 ) -> Result<Response, AppError> {
-    let requests = in_tenant(&state.db, &admin.tenant.slug, async |tx| {
+    let requests = in_tenant_read_only(&state.db, &admin.tenant.slug, async |tx| {
         letter_requests::open_letter_requests(tx).await
     })
     .await?;
