@@ -19,7 +19,7 @@ use sqlx::PgPool;
 use tokio_util::sync::CancellationToken;
 
 use crate::http::assets::Assets;
-use crate::http::state::AppState;
+use crate::http::state::{AppState, SharedState};
 use crate::http::templates::Views;
 use crate::routes;
 
@@ -75,7 +75,7 @@ impl Application {
             (None, true) => None,
             (None, false) => Some(addr.port()),
         };
-        let state = AppState {
+        let state = AppState::new(SharedState {
             public_port_suffix: public_port
                 .filter(|&port| port != if config.web.https { 443 } else { 80 })
                 .map_or_else(String::new, |port| format!(":{port}"))
@@ -91,7 +91,7 @@ impl Application {
             clock,
             hasher,
             key,
-        };
+        });
         Ok(Self {
             acceptor,
             addr,

@@ -18,8 +18,14 @@ use crate::http::error::AppError;
 use crate::http::templates::Views;
 
 /// Everything a handler may need, shared by all requests.
+///
+/// One reference count for the whole: every request takes a copy, and counting each part's own
+/// reference would have both worker threads contend for a dozen counters per request.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+/// The parts of [`AppState`]; handlers reach them through it.
+pub struct SharedState {
     pub config: Arc<Config>,
     pub db: PgPool,
     pub tenants: TenantDirectory,
@@ -37,7 +43,27 @@ pub struct AppState {
     pub public_port_suffix: Arc<str>,
 }
 
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}
+
 impl AppState {
+    pub fn new(parts: SharedState) -> Self {
+        Self(Arc::new(parts))
+    }
+
+    /// The state from inside an extractor or middleware; handlers take `Data<&AppState>`.
+    pub fn of(req: &Request) -> Result<&AppState, AppError> {
+        req.data::<AppState>()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))
+    }
+}
+
+impl SharedState {
     /// `scheme://host[:port]` of a portal, for links that leave the request: e-mails, and
     /// links to another tenant's portal. `host` is a configured host of a tenant, never the
     /// request's `Host` header as sent.
@@ -48,11 +74,5 @@ impl AppState {
             "http"
         };
         format!("{scheme}://{host}{}", self.public_port_suffix)
-    }
-
-    /// The state from inside an extractor or middleware; handlers take `Data<&AppState>`.
-    pub fn of(req: &Request) -> Result<&AppState, AppError> {
-        req.data::<AppState>()
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("application state missing")))
     }
 }

@@ -17,7 +17,7 @@ use crate::http::cookies;
 use crate::http::csrf;
 use crate::http::error::AppError;
 use crate::http::form_token::LazyToken;
-use crate::http::portal::RequestContext;
+use crate::http::portal::{RequestContext, RequestId};
 use crate::http::state::AppState;
 
 /// Paths that answer on any host: they belong to the platform, not to a tenant's portal.
@@ -72,7 +72,7 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
     });
     let ctx = RequestContext {
         // 128 random bits from the thread's generator: no system call per request.
-        request_id: format!("{:032x}", rand::random::<u128>()),
+        request_id: RequestId(rand::random::<u128>()),
         language: language_of(&req),
         tenant,
         csrf: Arc::new(LazyToken::for_request(
@@ -81,9 +81,9 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
             state.config.web.https,
         )),
         return_path: (req.method() == poem::http::Method::GET)
-            .then(|| req.uri().path_and_query().map(|p| p.as_str().to_owned()))
+            .then(|| req.uri().path_and_query().map(|p| Arc::from(p.as_str())))
             .flatten(),
-        base_url,
+        base_url: base_url.into(),
     };
     req.set_data(ctx.clone());
 
@@ -135,7 +135,7 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
             )
         }
     };
-    if let Ok(value) = ctx.request_id.parse() {
+    if let Ok(value) = ctx.request_id.to_string().parse() {
         response.headers_mut().insert("x-request-id", value);
     }
     let route = route.as_deref().unwrap_or("(unmatched)").to_owned();
