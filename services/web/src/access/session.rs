@@ -15,8 +15,7 @@ use crate::http::state::AppState;
 
 /// The session token the browser sent, if any.
 pub fn session_token(req: &Request, state: &AppState) -> Option<String> {
-    let name = cookies::name(&state.config.web, cookies::SESSION);
-    cookies::read(req, &name).map(str::to_owned)
+    cookies::read_with(req, state.config.web.https, cookies::SESSION).map(str::to_owned)
 }
 
 /// The client's address: the peer, or behind a trusted proxy the last `X-Forwarded-For` hop.

@@ -18,10 +18,6 @@ pub const RETURN_TO: &str = "zp_return";
 pub const RETURN_TO_SECONDS: u64 = 30 * 60;
 
 /// The name as set and read: `__Host-zp_session` with https.
-pub fn name(config: &WebConfig, base: &str) -> String {
-    name_with(config.https, base)
-}
-
 pub fn name_with(https: bool, base: &str) -> String {
     if https {
         format!("__Host-{base}")
@@ -39,6 +35,26 @@ pub fn read<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+}
+
+/// The value of the portal's cookie `base` as [`name_with`] names it, found without building
+/// the name: this runs for every request.
+pub fn read_with<'r>(req: &'r Request, https: bool, base: &str) -> Option<&'r str> {
+    req.headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| {
+            let unprefixed = if https {
+                key.strip_prefix("__Host-")
+            } else {
+                Some(*key)
+            };
+            unprefixed == Some(base)
+        })
         .map(|(_, value)| value)
 }
 
@@ -82,7 +98,7 @@ pub fn language(config: &WebConfig, language: Language) -> String {
 pub fn clear(config: &WebConfig, base: &str) -> String {
     let mut cookie = format!(
         "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0",
-        name(config, base)
+        name_with(config.https, base)
     );
     if config.https {
         cookie.push_str("; Secure");
@@ -96,4 +112,22 @@ pub fn attach(mut response: Response, cookie: String) -> Response {
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request_with(cookie: &str) -> Request {
+        Request::builder().header(header::COOKIE, cookie).finish()
+    }
+
+    #[test]
+    fn with_https_only_the_host_prefixed_cookie_counts() {
+        let req = request_with("zp_session=planted; __Host-zp_session=real; zp_csrf=x");
+        assert_eq!(read_with(&req, true, SESSION), Some("real"));
+        assert_eq!(read_with(&req, true, CSRF), None);
+        assert_eq!(read_with(&req, false, SESSION), Some("planted"));
+        assert_eq!(read_with(&req, false, CSRF), Some("x"));
+    }
 }

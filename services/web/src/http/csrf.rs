@@ -37,8 +37,9 @@ pub async fn verify(req: &mut Request, state: &AppState) -> Result<(), AppError>
             return Err(AppError::Csrf);
         }
     }
-    let name = cookies::name(&state.config.web, cookies::CSRF);
-    let Some(cookie) = cookies::read(req, &name).map(str::to_owned) else {
+    let Some(cookie) =
+        cookies::read_with(req, state.config.web.https, cookies::CSRF).map(str::to_owned)
+    else {
         return Err(AppError::Csrf);
     };
     let content_type = req.content_type().unwrap_or_default().to_owned();

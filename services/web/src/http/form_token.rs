@@ -35,7 +35,7 @@ pub struct LazyToken {
 impl LazyToken {
     pub fn for_request(req: &Request, key: &ServerKey, https: bool) -> Self {
         Self {
-            cookie_value: cookies::read(req, &cookies::name_with(https, cookies::CSRF))
+            cookie_value: cookies::read_with(req, https, cookies::CSRF)
                 .filter(|v| v.len() == 43)
                 .map(str::to_owned),
             signer: Some(Signer {

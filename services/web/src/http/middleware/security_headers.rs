@@ -26,10 +26,7 @@ pub async fn security_headers<E: Endpoint>(ep: Arc<E>, req: Request) -> poem::Re
     let https = req
         .data::<AppState>()
         .is_some_and(|state| state.config.web.https);
-    let signed_in = req.data::<AppState>().is_some_and(|state| {
-        let name = cookies::name(&state.config.web, cookies::SESSION);
-        cookies::read(&req, &name).is_some()
-    });
+    let signed_in = cookies::read_with(&req, https, cookies::SESSION).is_some();
     let public_asset = is_public_asset(req.uri().path());
     let mut response = ep.call(req).await?.into_response();
     let is_page = response

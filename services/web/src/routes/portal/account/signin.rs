@@ -322,7 +322,7 @@ fn code_page(
 /// The page a signed-out person had asked for (kept in a cookie by the sign-in redirect), or
 /// the overview.
 fn after_sign_in(req: &Request, state: &AppState) -> String {
-    cookies::read(req, &cookies::name(&state.config.web, cookies::RETURN_TO))
+    cookies::read_with(req, state.config.web.https, cookies::RETURN_TO)
         .and_then(|value| {
             form_urlencoded::parse(format!("p={value}").as_bytes())
                 .next()
