@@ -167,6 +167,9 @@ pub struct Visitor {
     pub user_agent: String,
     /// The CSRF token of the last page that had a form.
     pub csrf: Option<String>,
+    /// The address a proxy in front of the portal reports for this visitor
+    /// (`X-Forwarded-For`; counted only by a platform started with `WEB_TRUST_FORWARDED_FOR`).
+    pub forwarded_for: Option<String>,
 }
 
 impl Visitor {
@@ -179,6 +182,7 @@ impl Visitor {
             cookies: BTreeMap::new(),
             user_agent: "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0".to_owned(),
             csrf: None,
+            forwarded_for: None,
         }
     }
 
@@ -191,6 +195,7 @@ impl Visitor {
             cookies: self.cookies.clone(),
             user_agent: self.user_agent.clone(),
             csrf: self.csrf.clone(),
+            forwarded_for: self.forwarded_for.clone(),
         }
     }
 
@@ -224,6 +229,10 @@ impl Visitor {
     }
 
     async fn send(&mut self, request: reqwest::RequestBuilder) -> Page {
+        let request = match &self.forwarded_for {
+            Some(address) => request.header("X-Forwarded-For", address),
+            None => request,
+        };
         let response = request
             .header("Host", &self.host)
             .header("Cookie", self.cookie_header())

@@ -7,8 +7,10 @@ use std::time::Duration;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{AccountId, PhoneKind};
+use super::{Account, AccountId, PhoneKind};
 use crate::infra::crypto::{six_digit_code, ServerKey};
+use crate::infra::outbox::Recipient;
+use crate::infra::throttle::PhoneBudget;
 
 pub const VALIDITY: Duration = Duration::from_secs(5 * 60);
 pub const MAX_ATTEMPTS: i32 = 5;
@@ -41,6 +43,60 @@ impl Channel {
             Channel::Voice => "voice",
         }
     }
+}
+
+/// The channel a code to `account` goes by when nothing stands in its way: SMS to a verified
+/// mobile, a call to a landline, else e-mail.
+pub fn preferred_channel(account: &Account) -> Channel {
+    match account.phone() {
+        Some((_, PhoneKind::Mobile)) => Channel::Sms,
+        Some((_, PhoneKind::Landline)) => Channel::Voice,
+        None => Channel::Email,
+    }
+}
+
+/// Where a sign-in code goes, decided before it is issued.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignInRoute {
+    pub channel: Channel,
+    pub to: Recipient,
+}
+
+/// Decides where `account`'s next sign-in code goes, in the caller's transaction. A code for
+/// the phone first takes one message of the hourly SMS and voice budgets of the platform and
+/// of `tenant` ([`PhoneBudget::reserve_in`]: counted only if the code is committed with it;
+/// a refusal is the operator alert). When a budget is spent the code goes to the account's
+/// e-mail address instead: whoever spends an organisation's budget (a script asking for codes)
+/// does not keep its people from signing in.
+pub async fn route_sign_in_code(
+    conn: &mut sqlx::PgConnection,
+    budget: &PhoneBudget,
+    tenant: &str,
+    account: &Account,
+    now: OffsetDateTime,
+) -> Result<SignInRoute, sqlx::Error> {
+    if let Some((phone, kind)) = account.phone() {
+        if budget.reserve_in(conn, tenant, now).await?.is_ok() {
+            let phone = phone.as_str().to_owned();
+            return Ok(match kind {
+                PhoneKind::Mobile => SignInRoute {
+                    channel: Channel::Sms,
+                    to: Recipient::Sms { phone },
+                },
+                PhoneKind::Landline => SignInRoute {
+                    channel: Channel::Voice,
+                    to: Recipient::Voice { phone },
+                },
+            });
+        }
+    }
+    Ok(SignInRoute {
+        channel: Channel::Email,
+        to: Recipient::Email {
+            address: account.email.clone(),
+            name: Some(account.name.clone()),
+        },
+    })
 }
 
 /// Which code is meant: whose, what for, and for sign-in which pending session.

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use sqlx::{PgConnection, PgExecutor};
 
+use crate::infra::config::PhoneConfig;
 use crate::infra::db::in_transaction;
 use time::OffsetDateTime;
 
@@ -359,6 +360,14 @@ impl PhoneBudget {
         }
     }
 
+    /// The budgets the configuration sets (`SMS_BUDGET_PER_HOUR`, `SMS_TENANT_BUDGET_PER_HOUR`).
+    pub fn from_config(config: &PhoneConfig) -> Self {
+        Self {
+            platform_per_hour: config.budget_per_hour,
+            tenant_per_hour: config.tenant_budget_per_hour,
+        }
+    }
+
     /// Takes one message of `tenant`'s budget and of the platform's, before the message is
     /// queued. Of many at once, exactly as many pass as the budgets allow (the counters' rows
     /// are locked in turn, the organisation's first, always in that order). A message the
@@ -374,27 +383,35 @@ impl PhoneBudget {
         tenant: &str,
         now: OffsetDateTime,
     ) -> Result<Result<(), BudgetScope>, sqlx::Error> {
+        in_transaction(db, async |conn| self.reserve_in(conn, tenant, now).await).await
+    }
+
+    /// [`PhoneBudget::reserve`] inside the caller's transaction: the message counts only if
+    /// that transaction commits, and the counters' rows stay locked until it ends.
+    pub async fn reserve_in(
+        &self,
+        conn: &mut PgConnection,
+        tenant: &str,
+        now: OffsetDateTime,
+    ) -> Result<Result<(), BudgetScope>, sqlx::Error> {
         let tenant_limit = Self::limit("phone_budget_tenant", self.tenant_per_hour);
         let platform_limit = Self::limit("phone_budget_platform", self.platform_per_hour);
-        let refused = in_transaction(db, async |conn| {
-            if !tenant_limit
-                .reserve_in(conn, tenant, now)
-                .await?
-                .is_allowed()
-            {
-                return Ok::<_, sqlx::Error>(Some(BudgetScope::Tenant));
-            }
-            if !platform_limit
-                .reserve_in(conn, "all", now)
-                .await?
-                .is_allowed()
-            {
-                tenant_limit.release(&mut *conn, tenant).await?;
-                return Ok(Some(BudgetScope::Platform));
-            }
-            Ok(None)
-        })
-        .await?;
+        let refused = if !tenant_limit
+            .reserve_in(conn, tenant, now)
+            .await?
+            .is_allowed()
+        {
+            Some(BudgetScope::Tenant)
+        } else if !platform_limit
+            .reserve_in(conn, "all", now)
+            .await?
+            .is_allowed()
+        {
+            tenant_limit.release(&mut *conn, tenant).await?;
+            Some(BudgetScope::Platform)
+        } else {
+            None
+        };
         match refused {
             None => Ok(Ok(())),
             Some(scope) => {
@@ -402,7 +419,7 @@ impl PhoneBudget {
                     alert = "phone_budget_exhausted",
                     scope = scope.as_str(),
                     tenant,
-                    "SMS/voice budget per hour reached: a code was not sent"
+                    "SMS/voice budget per hour reached: a message was not sent by phone"
                 );
                 crate::infra::telemetry::metrics::instruments()
                     .phone_budget_exhausted

@@ -4,4 +4,5 @@
 mod deletion;
 mod phone;
 mod profile;
+mod sign_in_budget;
 mod sign_in_up;

@@ -158,17 +158,16 @@ fn countries_text(language: Language, allowed: &[String]) -> String {
 ///
 /// Counted here, where the message is queued, and not in the notifier: the person learns at
 /// once that no code is coming (instead of waiting for one that a notifier drops), no code is
-/// issued that cannot arrive, and the pending change and its link stay as they were.
+/// issued that cannot arrive, and the pending change and its link stay as they were. Sign-in
+/// codes take from the same budgets (`codes::route_sign_in_code`), but go by e-mail when they
+/// are spent.
 async fn spend_phone_budget(
     state: &AppState,
     tenant: &Tenant,
     language: Language,
     now: OffsetDateTime,
 ) -> Result<Option<String>, AppError> {
-    let budget = PhoneBudget {
-        platform_per_hour: state.config.phone.budget_per_hour,
-        tenant_per_hour: state.config.phone.tenant_budget_per_hour,
-    };
+    let budget = PhoneBudget::from_config(&state.config.phone);
     Ok(
         match budget.reserve(&state.db, tenant.slug.as_str(), now).await? {
             Ok(()) => None,

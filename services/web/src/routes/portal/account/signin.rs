@@ -3,18 +3,22 @@
 //! The password starts a `second_factor` session under a new cookie (whatever cookie the
 //! browser brought is ended: no fixation); the right code replaces it with an active session
 //! under yet another token. Wrong passwords and codes are rate-limited per account and per
-//! address, and each refusal is written to the security log.
+//! address, and each refusal is written to the security log. A code for a phone takes one
+//! message of the hourly SMS and voice budget; when that is spent the code goes by e-mail, and
+//! the code page says so.
 
 use common::accounts::codes::{self, Channel, CodeCheck, CodePurpose, CodeScope};
 use common::accounts::links::{self, LinkPurpose};
 use common::accounts::lockout;
 use common::accounts::security_log::{self, SecurityEvent};
 use common::accounts::sessions::{self, Stage};
-use common::accounts::{self, Account, EmailAddress, PhoneKind};
+use common::accounts::{self, Account, EmailAddress};
 use common::infra::db::in_transaction;
-use common::infra::outbox::{Message, Recipient};
+use common::infra::outbox::Message;
 use common::infra::tenancy::Tenant;
-use common::infra::throttle::{self, CODE_ACCOUNT, CODE_SENDS, SIGN_IN_ACCOUNT, SIGN_IN_IP};
+use common::infra::throttle::{
+    self, PhoneBudget, CODE_ACCOUNT, CODE_SENDS, SIGN_IN_ACCOUNT, SIGN_IN_IP,
+};
 use minijinja::context;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query, Redirect};
@@ -29,9 +33,7 @@ use crate::access::session::{client_ip, origin, session_token, AnySession, Pendi
 use crate::http::cookies;
 use crate::http::csrf;
 use crate::http::error::AppError;
-use crate::http::forms::{
-    checked, email_to, local_path, mail_account, notify, text, wait_text, Secret,
-};
+use crate::http::forms::{checked, local_path, mail_account, notify, text, wait_text, Secret};
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
 use crate::routes::portal::account::code_entry::{self, CodeEntry, CodeForm};
@@ -88,26 +90,8 @@ fn session_cookie(state: &AppState, token: &str, remember: bool) -> String {
     cookies::set(&state.config.web, cookies::SESSION, token, max_age)
 }
 
-/// The channel a code goes by: SMS to a verified mobile, a call to a landline, else e-mail.
-fn code_route(account: &Account) -> (Channel, Recipient) {
-    match account.phone() {
-        Some((phone, PhoneKind::Mobile)) => (
-            Channel::Sms,
-            Recipient::Sms {
-                phone: phone.as_str().to_owned(),
-            },
-        ),
-        Some((phone, PhoneKind::Landline)) => (
-            Channel::Voice,
-            Recipient::Voice {
-                phone: phone.as_str().to_owned(),
-            },
-        ),
-        None => (Channel::Email, email_to(&account.email, &account.name)),
-    }
-}
-
-/// Issues a sign-in code for the pending `session` and queues it, in the caller's transaction.
+/// Issues a sign-in code for the pending `session` and queues it, in the caller's transaction:
+/// by SMS or voice while the hour's budget lasts, else by e-mail.
 async fn send_code(
     state: &AppState,
     tenant: &Tenant,
@@ -116,13 +100,15 @@ async fn send_code(
     session: uuid::Uuid,
     now: OffsetDateTime,
 ) -> Result<(), AppError> {
-    let (channel, to) = code_route(account);
+    let budget = PhoneBudget::from_config(&state.config.phone);
+    let route =
+        codes::route_sign_in_code(conn, &budget, tenant.slug.as_str(), account, now).await?;
     let scope = CodeScope {
         account: account.id,
         purpose: CodePurpose::SignIn,
         session: Some(session),
     };
-    let code = codes::issue(conn, &state.key, scope, channel, None, now).await?;
+    let code = codes::issue(conn, &state.key, scope, route.channel, None, now).await?;
     CODE_SENDS
         .record(&mut *conn, &account.id.to_string(), now)
         .await?;
@@ -130,7 +116,7 @@ async fn send_code(
         name: account.name.clone(),
         code: code.into(),
     };
-    notify(conn, tenant, now, to, account.language, message).await
+    notify(conn, tenant, now, route.to, account.language, message).await
 }
 
 /// What came of the right password, once its transaction committed.
@@ -293,17 +279,30 @@ async fn resend_confirmation(
     Ok(true)
 }
 
-/// The page for the code; a notice (a catalogue key) comes with `pages`.
-fn code_page(
+/// The page for the code; a notice (a catalogue key) comes with `pages`. It says where the
+/// newest code went: to the phone, or to the e-mail address when the phone could not get it.
+async fn code_page(
+    state: &AppState,
     pages: &PageRenderer,
     pending: &PendingSignIn,
     status: StatusCode,
     error: Option<String>,
 ) -> Result<Response, AppError> {
-    let (channel, _) = code_route(&pending.account);
-    let sent_to = match pending.account.phone() {
-        Some((phone, _)) => phone.masked(),
-        None => EmailAddress::parse(&pending.account.email)
+    let account = &pending.account;
+    let scope = CodeScope {
+        account: account.id,
+        purpose: CodePurpose::SignIn,
+        session: Some(pending.session.id),
+    };
+    let preferred = codes::preferred_channel(account);
+    let channel = codes::latest(&state.db, scope)
+        .await?
+        .map_or(preferred, |code| code.channel);
+    let instead_of =
+        (channel == Channel::Email && preferred != Channel::Email).then_some(preferred.as_str());
+    let sent_to = match (channel, account.phone()) {
+        (Channel::Sms | Channel::Voice, Some((phone, _))) => phone.masked(),
+        _ => EmailAddress::parse(&account.email)
             .map(|e| e.masked())
             .unwrap_or_default(),
     };
@@ -311,8 +310,9 @@ fn code_page(
         "portal/account/signin_code.html",
         status,
         context! {
-            name => &pending.account.name,
+            name => &account.name,
             channel => channel.as_str(),
+            instead_of,
             sent_to,
             error,
         },
@@ -333,8 +333,12 @@ fn after_sign_in(req: &Request, state: &AppState) -> String {
 }
 
 #[handler]
-pub fn code_form(pages: PageRenderer, pending: PendingSignIn) -> Result<Response, AppError> {
-    code_page(&pages, &pending, StatusCode::OK, None)
+pub async fn code_form(
+    state: Data<&AppState>,
+    pages: PageRenderer,
+    pending: PendingSignIn,
+) -> Result<Response, AppError> {
+    code_page(&state, &pages, &pending, StatusCode::OK, None).await
 }
 
 #[handler]
@@ -349,7 +353,8 @@ pub async fn code_submit(
     let language = pages.context().language;
     let ip = client_ip(req, &state);
     let subject = pending.account.id.to_string();
-    let refuse = |status, text: String| code_page(&pages, &pending, status, Some(text));
+    let refuse =
+        async |status, text: String| code_page(&state, &pages, &pending, status, Some(text)).await;
     // Counted before the code is checked, per account over all its pending sign-ins.
     let decision = CODE_ACCOUNT.reserve(&state.db, &subject, now).await?;
     if !decision.is_allowed() {
@@ -362,7 +367,7 @@ pub async fn code_submit(
             now,
         )
         .await?;
-        return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision));
+        return refuse(StatusCode::TOO_MANY_REQUESTS, wait_text(language, decision)).await;
     }
     let scope = CodeScope {
         account: pending.account.id,
@@ -430,7 +435,7 @@ pub async fn code_submit(
                     cookies::clear(&state.config.web, cookies::SESSION),
                 ));
             }
-            refuse(status, refusal)
+            refuse(status, refusal).await
         }
     }
 }
@@ -481,7 +486,8 @@ pub async fn resend_code(
         .await?;
     if !decision.is_allowed() {
         let wait = wait_text(language, decision);
-        return code_page(&pages, &pending, StatusCode::TOO_MANY_REQUESTS, Some(wait));
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return code_page(&state, &pages, &pending, status, Some(wait)).await;
     }
     in_transaction(&state.db, async |conn| {
         let session = pending.session.id;
@@ -489,7 +495,7 @@ pub async fn resend_code(
     })
     .await?;
     let pages = pages.notice(Some("code-resent"));
-    code_page(&pages, &pending, StatusCode::OK, None)
+    code_page(&state, &pages, &pending, StatusCode::OK, None).await
 }
 
 /// Ends the session on the server and removes the cookie.
