@@ -16,7 +16,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
+/// The design system's stylesheet, fetched by `infra/design-system/fetch.sh` (not committed).
+const VENDOR_CSS: &str = "static/vendor/utrecht-components.css";
+
 fn main() -> io::Result<()> {
+    let vendor = Path::new(env!("CARGO_MANIFEST_DIR")).join(VENDOR_CSS);
+    println!("cargo:rerun-if-changed={}", vendor.display());
+    if !vendor.exists() {
+        return Err(io::Error::other(format!(
+            "{} is missing: run `bash infra/design-system/fetch.sh` before building",
+            vendor.display()
+        )));
+    }
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut found = Vec::new();

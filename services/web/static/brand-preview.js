@@ -1,7 +1,10 @@
 // Live preview of the branding form (/beheer/huisstijl): as the colours and the name change,
-// the preview box follows, with the text colour (black or white) the portal will use and a
-// note when links in the primary colour would be hard to read on white. The server renders
-// the same preview without this script, and checks the colours again on saving.
+// the components in the preview box follow. The box's data-tokens names each design token
+// /theme.css sets and the colour it takes (primary, on-primary, primary-hover, accent,
+// on-accent); this script sets the same tokens on the box, with the text colour (black or
+// white) and the hover shade the server derives, and notes when links in the primary colour
+// would be hard to read on white. The server renders the same preview without this script,
+// and checks the colours again on saving.
 (function () {
   "use strict";
   var preview = document.getElementById("brand-preview");
@@ -11,6 +14,12 @@
   var name = document.getElementById("brand-preview-name");
   var note = document.getElementById("contrast-note");
   if (!preview || !primary || !accent) return;
+  var tokens = {};
+  try {
+    tokens = JSON.parse(preview.dataset.tokens || "{}");
+  } catch (e) {
+    tokens = {};
+  }
 
   function parse(value) {
     var v = value.trim().toLowerCase();
@@ -30,16 +39,32 @@
   function readable(hex) {
     return contrast(hex, "#ffffff") >= contrast(hex, "#000000") ? "#ffffff" : "#000000";
   }
+  // A fifth of the way to black, or to white when the text on it is black.
+  function shade(hex, text) {
+    var target = text === "#ffffff" ? 0 : 255;
+    var out = "#";
+    for (var i = 0; i < 3; i++) {
+      var c = parseInt(hex.substr(1 + 2 * i, 2), 16);
+      out += ("0" + Math.floor((c * 4 + target) / 5).toString(16)).slice(-2);
+    }
+    return out;
+  }
   function update() {
     var p = parse(primary.value), a = parse(accent.value);
+    var colors = {};
     if (p) {
-      preview.style.setProperty("--preview-primary", p);
-      preview.style.setProperty("--preview-on-primary", readable(p));
+      colors.primary = p;
+      colors["on-primary"] = readable(p);
+      colors["primary-hover"] = shade(p, colors["on-primary"]);
     }
     if (a) {
-      preview.style.setProperty("--preview-accent", a);
-      preview.style.setProperty("--preview-on-accent", readable(a));
+      colors.accent = a;
+      colors["on-accent"] = readable(a);
     }
+    Object.keys(tokens).forEach(function (token) {
+      var color = colors[tokens[token]];
+      if (color) preview.style.setProperty(token, color);
+    });
     if (name && nameInput) name.textContent = nameInput.value;
     if (note) {
       var messages = [];

@@ -362,6 +362,20 @@ async fn a_tenant_admin_brands_the_portal_and_a_new_person_activates_a_letter_in
     // CP-2: the admin adds a client and prints the letter; its code is read from the PDF the
     // browser downloaded.
     browser.goto(&format!("{base}/beheer/clienten")).await;
+    // The new primary colour drives the components' tokens: buttons and links follow it.
+    for (what, script) in [
+        (
+            "primary button",
+            "return getComputedStyle(document.querySelector('main .utrecht-button--primary-action')).backgroundColor",
+        ),
+        (
+            "link",
+            "return getComputedStyle(document.querySelector('main a.utrecht-link')).color",
+        ),
+    ] {
+        let colour = browser.webdriver().execute(script, vec![]).await.unwrap();
+        assert_eq!(colour.as_str(), Some("rgb(122, 46, 143)"), "{what}");
+    }
     browser.fill("Cliëntnummer", "C-1001").await;
     browser.fill("Naam", "Wim de Boer").await;
     browser.fill("Geboortedatum", "02-03-1950").await;
@@ -570,6 +584,76 @@ async fn after_signing_out_back_shows_no_care_page() {
         browser.current_url().await.contains("/inloggen"),
         "the server sent the browser to sign in"
     );
+    browser.close().await;
+    platform.finish().await;
+}
+
+/// The look of the portal's main pages on a computer (1280 px) and a phone (390 px), kept as
+/// screenshots: the start page, sign-in, a care page's home and the branding page. On each,
+/// body text is at least 18 px, the primary buttons are at least 44 px high, and nothing
+/// scrolls sideways.
+#[tokio::test]
+async fn the_main_pages_on_a_computer_and_a_phone() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep De Linde", "#1d4f91")
+        .await;
+    let base = portal_base(&platform, &tenant);
+    let email = platform.unique_email("uiterlijk");
+    confirmed_account(&platform, &tenant, "Anna de Vries", &email).await;
+    accounts::make_admin(&platform, &tenant, &email).await;
+
+    let mut browser = Browser::start("the_main_pages_on_a_computer_and_a_phone").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    let widths = [(1280, 1000, "computer"), (390, 844, "phone")];
+    let check = "const body = parseFloat(getComputedStyle(document.querySelector('main p, main label')).fontSize);\
+        const buttons = [...document.querySelectorAll('main .utrecht-button--primary-action, main .utrecht-button-link--primary-action')]\
+          .filter(b => b.checkVisibility()).map(b => b.getBoundingClientRect().height);\
+        return [body, buttons.length === 0 ? 44 : Math.min(...buttons),\
+          document.scrollingElement.scrollWidth - window.innerWidth]";
+    let visit = async |browser: &mut Browser, path: &str, what: &str| {
+        for (width, height, device) in widths {
+            browser
+                .webdriver()
+                .set_window_size(width, height)
+                .await
+                .unwrap();
+            browser.goto(&format!("{base}{path}")).await;
+            browser.screenshot(&format!("{what} {device}")).await;
+            let measured = browser.webdriver().execute(check, vec![]).await.unwrap();
+            let [body, button, overflow] = [0, 1, 2].map(|i| measured[i].as_f64().unwrap());
+            assert!(body >= 18.0, "{what} on a {device}: body text {body} px");
+            assert!(
+                button >= 44.0,
+                "{what} on a {device}: a button {button} px high"
+            );
+            assert!(
+                overflow <= 0.0,
+                "{what} on a {device}: {overflow} px sideways"
+            );
+        }
+    };
+    visit(&mut browser, "/", "start page").await;
+    visit(&mut browser, "/inloggen", "sign-in").await;
+
+    browser
+        .webdriver()
+        .set_window_size(1280, 1000)
+        .await
+        .unwrap();
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in(&browser, &platform, &tenant, &email).await;
+    browser
+        .goto(&format!("{base}/zorgpagina/nieuw?voor=mijzelf"))
+        .await;
+    browser.fill("Jouw geboortedatum", "01-02-1950").await;
+    browser.check("Ja, ik geef toestemming").await;
+    browser.click_button("Zorgpagina aanmaken").await;
+    let care_page = browser.current_url().await;
+    let care_path = care_page.trim_start_matches(&base).to_owned();
+    assert!(care_path.starts_with("/zorgpagina/"), "{care_page}");
+    visit(&mut browser, &care_path, "care page home").await;
+    visit(&mut browser, "/beheer/huisstijl", "branding").await;
     browser.close().await;
     platform.finish().await;
 }

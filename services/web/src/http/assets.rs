@@ -5,8 +5,24 @@ use std::collections::HashMap;
 
 use sha2::{Digest, Sha256};
 
-/// (logical name, content, content type) of every file under `static/`.
+/// (logical name, content, content type) of every file under `static/`. The files under
+/// `static/vendor/` are the NL Design System's, fetched by `infra/design-system/fetch.sh`.
 const FILES: &[(&str, &[u8], &str)] = &[
+    (
+        "utrecht-components.css",
+        include_bytes!("../../static/vendor/utrecht-components.css"),
+        "text/css; charset=utf-8",
+    ),
+    (
+        "utrecht-components.LICENSE.md",
+        include_bytes!("../../static/vendor/utrecht-components.LICENSE.md"),
+        "text/plain; charset=utf-8",
+    ),
+    (
+        "tokens.css",
+        include_bytes!("../../static/tokens.css"),
+        "text/css; charset=utf-8",
+    ),
     (
         "password-rules.js",
         include_bytes!("../../static/password-rules.js"),

@@ -13,4 +13,5 @@ pub mod pages;
 pub mod portal;
 pub mod state;
 pub mod templates;
+pub mod theme;
 pub mod uploads;

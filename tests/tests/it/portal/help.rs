@@ -264,7 +264,11 @@ async fn the_faq_shows_the_organisations_own_entries_in_dutch_and_english() {
     let mut dutch = Visitor::new(&platform, &tenant.hosts[0]);
     let page = dutch.get("/veelgestelde-vragen").await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.shows("<h1>Veelgestelde vragen</h1>"), "{}", page.body);
+    assert!(
+        page.shows("<h1 class=\"utrecht-heading-1\">Veelgestelde vragen</h1>"),
+        "{}",
+        page.body
+    );
     assert!(
         page.shows("<summary>Waar parkeer ik bij De Linde?</summary>"),
         "{}",

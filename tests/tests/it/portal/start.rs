@@ -348,7 +348,10 @@ async fn every_portal_page_links_the_accessibility_statement_in_both_languages()
             .unwrap();
         assert_eq!(response.status(), 200);
         let html = response.text().await.unwrap();
-        assert!(html.contains(&format!("<h1>{title}</h1>")), "{html}");
+        assert!(
+            html.contains(&format!("<h1 class=\"utrecht-heading-1\">{title}</h1>")),
+            "{html}"
+        );
         assert!(html.contains(standard));
         assert!(html.contains("Zorggroep Open"));
     }

@@ -168,11 +168,14 @@ async fn branding_is_checked_and_then_used_on_every_page_and_in_every_mail() {
         "the theme URL changes with the branding"
     );
     let css = admin.get(&theme(&start).unwrap()).await;
-    assert!(
-        css.body.contains("--color-primary: #0b5d4b"),
-        "{}",
-        css.body
-    );
+    for token in [
+        "--utrecht-button-primary-action-background-color: #0b5d4b;",
+        "--utrecht-link-color: #0b5d4b;",
+        "--utrecht-page-header-background-color: #0b5d4b;",
+        "--utrecht-button-primary-action-color: #ffffff;",
+    ] {
+        assert!(css.body.contains(token), "{token} in {}", css.body);
+    }
     // The other organisation keeps its own.
     let elsewhere = Visitor::new(&platform, &other.hosts[0]).get("/").await;
     assert!(elsewhere.shows("Zorggroep Ander") && !elsewhere.shows("Zorggroep Nieuw"));

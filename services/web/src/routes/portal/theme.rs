@@ -1,9 +1,8 @@
-//! The tenant's branding as a stylesheet and a logo, versioned by the tenant's last change so
-//! browsers may keep them until the branding changes.
+//! The tenant's branding as a stylesheet of design tokens (`http::theme`) and a logo,
+//! versioned by the tenant's last change so browsers may keep them until the branding changes.
 
 use common::infra::storage::ObjectKey;
 use common::infra::tenancy::{Color, Tenant};
-use common::organisation::branding::Contrast;
 use poem::http::header;
 use poem::web::{Data, Query};
 use poem::{handler, IntoResponse, Response};
@@ -12,6 +11,7 @@ use serde::Deserialize;
 use crate::http::error::AppError;
 use crate::http::portal::Portal;
 use crate::http::state::AppState;
+use crate::http::theme::Palette;
 
 #[derive(Deserialize)]
 pub struct Version {
@@ -29,18 +29,16 @@ fn cache_control(tenant: &Tenant, version: &Version) -> &'static str {
 #[handler]
 pub fn stylesheet(portal: Portal, Query(version): Query<Version>) -> Response {
     let branding = &portal.tenant.branding;
-    let on = |c: &str| {
-        Color::parse(c)
-            .map(|c| c.readable_text().as_str().to_owned())
-            .unwrap_or_else(|_| "#ffffff".into())
+    let color = |raw: &str, fallback: &str| {
+        Color::parse(raw)
+            .or_else(|_| Color::parse(fallback))
+            .unwrap_or_else(|_| Color::black())
     };
-    let css = format!(
-        ":root {{\n  --color-primary: {primary};\n  --color-on-primary: {on_primary};\n  --color-accent: {accent};\n  --color-on-accent: {on_accent};\n}}\n",
-        primary = branding.primary_color,
-        on_primary = on(&branding.primary_color),
-        accent = branding.accent_color,
-        on_accent = on(&branding.accent_color),
+    let palette = Palette::new(
+        color(&branding.primary_color, "#1d4f91"),
+        color(&branding.accent_color, "#e07a10"),
     );
+    let css = palette.css(".zorgportaal-theme");
     css.with_content_type("text/css; charset=utf-8")
         .with_header(
             header::CACHE_CONTROL,

@@ -8,7 +8,7 @@ use common::infra::tenancy::in_tenant;
 use common::infra::tenancy::{Color, Tenant};
 use common::infra::throttle::ADMIN_IMAGE_UPLOADS;
 use common::organisation::branding::{
-    self, BrandingForm, BrandingUpdate, Contrast, LogoProblem, LOGO_MAX_BYTES,
+    self, BrandingForm, BrandingUpdate, LogoProblem, LOGO_MAX_BYTES,
 };
 use minijinja::context;
 use poem::http::{header, StatusCode};
@@ -22,6 +22,7 @@ use crate::http::error::AppError;
 use crate::http::forms::FieldErrors;
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
+use crate::http::theme::{Palette, Role, TOKENS};
 use crate::http::uploads::{self, Uploaded};
 
 const TEMPLATE: &str = "tenant_admin/branding.html";
@@ -59,15 +60,28 @@ impl BrandingFields {
     }
 }
 
-/// The text colour on a background (black or white), or the stored one when `raw` is no colour.
-fn on(raw: &str, fallback: &str) -> (String, String) {
-    match Color::parse(raw) {
-        Ok(c) => (c.as_str().to_owned(), c.readable_text().as_str().to_owned()),
-        Err(_) => match Color::parse(fallback) {
-            Ok(c) => (c.as_str().to_owned(), c.readable_text().as_str().to_owned()),
-            Err(_) => ("#1d4f91".into(), "#ffffff".into()),
-        },
-    }
+/// The colours as typed, each falling back to the stored one (or the default) when it is no
+/// colour yet.
+fn palette(primary: &str, accent: &str, branding: &common::infra::tenancy::Branding) -> Palette {
+    let color = |raw: &str, stored: &str, default: &str| {
+        Color::parse(raw)
+            .or_else(|_| Color::parse(stored))
+            .or_else(|_| Color::parse(default))
+            .unwrap_or_else(|_| Color::black())
+    };
+    Palette::new(
+        color(primary, &branding.primary_color, "#1d4f91"),
+        color(accent, &branding.accent_color, "#e07a10"),
+    )
+}
+
+/// Token → role, for brand-preview.js to set the same tokens as the colours are typed.
+fn token_roles() -> String {
+    let roles: serde_json::Map<String, serde_json::Value> = TOKENS
+        .iter()
+        .map(|(token, role)| ((*token).to_owned(), role.name().into()))
+        .collect();
+    serde_json::Value::Object(roles).to_string()
 }
 
 fn preview_url(primary: &str, accent: &str) -> String {
@@ -84,9 +98,13 @@ fn branding_page(
     fields: &BrandingFields,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
-    let branding = &pages.tenant().branding;
-    let (primary, on_primary) = on(&fields.primary_color, &branding.primary_color);
-    let (accent, on_accent) = on(&fields.accent_color, &branding.accent_color);
+    let colors = palette(
+        &fields.primary_color,
+        &fields.accent_color,
+        &pages.tenant().branding,
+    );
+    let primary = colors.color(Role::Primary).as_str();
+    let accent = colors.color(Role::Accent).as_str();
     pages.status(
         TEMPLATE,
         status,
@@ -102,8 +120,9 @@ fn branding_page(
             },
             preview => context! {
                 name => &fields.display_name,
-                primary, on_primary, accent, on_accent,
-                stylesheet => preview_url(&primary, &accent),
+                primary, accent,
+                tokens => token_roles(),
+                stylesheet => preview_url(primary, accent),
             },
             logo_max_mb => LOGO_MAX_BYTES / (1024 * 1024),
             errors,
@@ -184,22 +203,16 @@ pub struct PreviewQuery {
     accent: Option<String>,
 }
 
-/// `GET /beheer/huisstijl/voorbeeld.css`: the preview box's colours as a stylesheet (the
-/// page's policy allows no inline styles).
+/// `GET /beheer/huisstijl/voorbeeld.css`: the tokens /theme.css would set, for the preview
+/// box only (the page's policy allows no inline styles).
 #[handler]
 pub async fn preview_css(admin: TenantAdmin, Query(query): Query<PreviewQuery>) -> Response {
-    let branding = &admin.tenant.branding;
-    let (primary, on_primary) = on(
+    palette(
         query.primary.as_deref().unwrap_or_default(),
-        &branding.primary_color,
-    );
-    let (accent, on_accent) = on(
         query.accent.as_deref().unwrap_or_default(),
-        &branding.accent_color,
-    );
-    format!(
-        ".brand-preview {{\n  --preview-primary: {primary};\n  --preview-on-primary: {on_primary};\n  --preview-accent: {accent};\n  --preview-on-accent: {on_accent};\n}}\n"
+        &admin.tenant.branding,
     )
+    .css("#brand-preview")
     .with_content_type("text/css; charset=utf-8")
     .with_header(header::CACHE_CONTROL, "private, max-age=3600")
     .into_response()
