@@ -31,7 +31,7 @@ pub async fn in_transaction<T, E>(
 where
     E: From<sqlx::Error>,
 {
-    let mut tx = db.begin().await?;
+    let mut tx = crate::infra::tenancy::begin_to_the_end(db, "BEGIN").await?;
     match work(&mut tx).await {
         Ok(value) => {
             tx.commit().await?;

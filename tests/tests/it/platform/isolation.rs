@@ -246,3 +246,48 @@ fn platform_database_url(platform: &TestPlatform) -> String {
     use secrecy::ExposeSecret;
     platform.config.database.url.expose_secret().to_owned()
 }
+
+/// A request dropped while its tenant transaction is beginning (the browser went away) must not
+/// leave its connection inside that transaction: the next user of the connection would work in
+/// a read-only transaction, or under the other tenant's schema.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transaction_abandoned_while_it_begins_leaves_no_transaction_behind() {
+    let platform = TestPlatform::start_with(Services::NONE, &[]).await;
+    let tenant = platform.create_tenant("Zorggroep A", "#1d4f91").await;
+    write_markers(&platform, &tenant).await;
+    // One connection: every attempt reuses the one the last attempt may have spoilt.
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(&platform_database_url(&platform))
+        .await
+        .unwrap();
+    let mut cut_while_beginning = 0;
+    for attempt in 0..2000u64 {
+        // Deadlines spread over the time a begin takes, so some fall while it is on the wire.
+        let deadline = std::time::Duration::from_micros(attempt % 400);
+        let reading = in_tenant_read_only(&pool, &tenant.slug, async |tx| {
+            sqlx::query_scalar::<_, String>(
+                "SELECT value #>> '{}' FROM settings WHERE key = 'owner'",
+            )
+            .fetch_one(tx.conn())
+            .await
+        });
+        if tokio::time::timeout(deadline, reading).await.is_err() {
+            cut_while_beginning += 1;
+        }
+        let mut conn = pool.acquire().await.unwrap();
+        // Outside a transaction this is the default, off; inside the abandoned read-only one, on.
+        let read_only: String =
+            sqlx::query_scalar("SELECT current_setting('transaction_read_only')")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+        assert_eq!(
+            read_only, "off",
+            "attempt {attempt}: the connection came back inside an abandoned transaction"
+        );
+    }
+    assert!(cut_while_beginning > 0, "no attempt was cut short");
+    pool.close().await;
+    platform.finish().await;
+}

@@ -59,6 +59,24 @@ where
     result
 }
 
+/// Begins a transaction with `begin` on a task of its own, so that it runs to its end.
+///
+/// sqlx counts a transaction only once the server has confirmed its `BEGIN`. A request dropped
+/// while that is on the wire (the browser went away) would otherwise return the connection to
+/// the pool inside a transaction that nothing ends, and the next user of the connection would
+/// work in it: read-only, under a tenant's schema, or with its own statements never committed.
+/// Finished on its own, a transaction nobody awaits any more is dropped, which rolls it back.
+pub(crate) async fn begin_to_the_end(
+    db: &PgPool,
+    begin: impl Into<std::borrow::Cow<'static, str>>,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let db = db.clone();
+    let begin = begin.into();
+    tokio::spawn(async move { db.begin_with(begin).await })
+        .await
+        .map_err(|_panicked| sqlx::Error::BeginFailed)?
+}
+
 /// A transaction pinned to one tenant's schema. The only way to reach tenant tables.
 ///
 /// The pin is transaction-local (`set_config(…, true)`), so when the connection goes back to
@@ -89,7 +107,7 @@ async fn begin_tenant_as(
         "{begin}; SET LOCAL search_path TO \"{}\"",
         tenant.schema_name()
     );
-    let tx = db.begin_with(begin).await?;
+    let tx = begin_to_the_end(db, begin).await?;
     Ok(TenantTx {
         tenant: tenant.clone(),
         tx,
