@@ -26,14 +26,19 @@ pub fn name_with(https: bool, base: &str) -> String {
     }
 }
 
-/// The value of cookie `name` in the request, if sent.
-pub fn read<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+/// Every `name=value` pair of the request's `Cookie` headers.
+fn pairs(req: &Request) -> impl Iterator<Item = (&str, &str)> {
     req.headers()
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
+}
+
+/// The value of cookie `name` in the request, if sent.
+pub fn read<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
+    pairs(req)
         .find(|(key, _)| *key == name)
         .map(|(_, value)| value)
 }
@@ -41,12 +46,7 @@ pub fn read<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
 /// The value of the portal's cookie `base` as [`name_with`] names it, found without building
 /// the name: this runs for every request.
 pub fn read_with<'r>(req: &'r Request, https: bool, base: &str) -> Option<&'r str> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
+    pairs(req)
         .find(|(key, _)| {
             let unprefixed = if https {
                 key.strip_prefix("__Host-")

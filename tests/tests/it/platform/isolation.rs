@@ -29,6 +29,19 @@ async fn write_markers(platform: &TestPlatform, tenant: &Tenant) {
     .unwrap();
 }
 
+/// The marker the transaction reads must be its own tenant's.
+async fn assert_reads_own_marker(
+    tx: &mut common::infra::tenancy::TenantTx,
+    tenant: &Tenant,
+) -> Result<(), sqlx::Error> {
+    let owner: String =
+        sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
+            .fetch_one(tx.conn())
+            .await?;
+    assert_eq!(owner, tenant.slug.as_str(), "read another tenant's row");
+    Ok(())
+}
+
 /// How one of the interleaved transactions ends.
 #[derive(Debug, Clone, Copy)]
 enum Ending {
@@ -46,11 +59,7 @@ enum Ending {
 async fn read_and_write(pool: &sqlx::PgPool, tenant: &Tenant, ending: Ending) {
     let (in_work, reached) = tokio::sync::oneshot::channel::<()>();
     let transaction = in_tenant(pool, &tenant.slug, async |tx| {
-        let owner: String =
-            sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
-                .fetch_one(tx.conn())
-                .await?;
-        assert_eq!(owner, tenant.slug.as_str(), "read another tenant's row");
+        assert_reads_own_marker(tx, tenant).await?;
         sqlx::query("INSERT INTO audit_events (actor, action) VALUES ($1, 'isolation-test')")
             .bind(tenant.slug.as_str())
             .execute(tx.conn())
@@ -85,11 +94,7 @@ async fn read_and_write(pool: &sqlx::PgPool, tenant: &Tenant, ending: Ending) {
 /// tries to write: PostgreSQL refuses, so a page that reads can never change a tenant's data.
 async fn read_only(pool: &sqlx::PgPool, tenant: &Tenant) {
     let refused = in_tenant_read_only(pool, &tenant.slug, async |tx| {
-        let owner: String =
-            sqlx::query_scalar("SELECT value #>> '{}' FROM settings WHERE key = 'owner'")
-                .fetch_one(tx.conn())
-                .await?;
-        assert_eq!(owner, tenant.slug.as_str(), "read another tenant's row");
+        assert_reads_own_marker(tx, tenant).await?;
         sqlx::query("INSERT INTO audit_events (actor, action) VALUES ($1, 'isolation-test')")
             .bind(tenant.slug.as_str())
             .execute(tx.conn())
