@@ -88,7 +88,10 @@ code-resend-email = Send the e-mail again
 code-resend-sms = Send the text message again
 code-resend-voice = Call again
 code-not-you = Not { $name }? Click here to sign out.
-code-wrong = This code is not right. You can try { $tries } more times.
+code-wrong = { $tries ->
+    [one] This code is not right. You can try 1 more time.
+   *[other] This code is not right. You can try { $tries } more times.
+}
 code-locked = You entered a wrong code 5 times. This code no longer works. Ask for a new code below.
 code-expired = This code has expired. Ask for a new code below.
 code-resent = We sent you a new code. Only the newest code works.
@@ -125,8 +128,14 @@ terms-network = Only invite people the client (or their representative) wants to
 terms-urgent = The portal is not for emergencies. In an emergency call the care organisation or 112.
 terms-privacy = { $organisation } and Zorgportaal handle your data with care, under the GDPR.
 
-throttle-wait-seconds = Too many attempts. Try again in { $seconds } seconds.
-throttle-wait-minutes = Too many attempts. Try again in { $minutes } minutes.
+throttle-wait-seconds = { $seconds ->
+    [one] Too many attempts. Try again in 1 second.
+   *[other] Too many attempts. Try again in { $seconds } seconds.
+}
+throttle-wait-minutes = { $minutes ->
+    [one] Too many attempts. Try again in 1 minute.
+   *[other] Too many attempts. Try again in { $minutes } minutes.
+}
 
 error-csrf-title = This form has expired
 error-csrf-text = To protect you, we did not process this form. Go back, reload the page and try again.

@@ -125,8 +125,14 @@ terms-network = Nodig alleen mensen uit die de cliënt (of zijn vertegenwoordige
 terms-urgent = Het portaal is niet voor spoed. Bel bij spoed de zorgorganisatie of 112.
 terms-privacy = { $organisation } en Zorgportaal gaan zorgvuldig met je gegevens om, volgens de AVG.
 
-throttle-wait-seconds = Te veel pogingen. Probeer het over { $seconds } seconden opnieuw.
-throttle-wait-minutes = Te veel pogingen. Probeer het over { $minutes } minuten opnieuw.
+throttle-wait-seconds = { $seconds ->
+    [one] Te veel pogingen. Probeer het over 1 seconde opnieuw.
+   *[other] Te veel pogingen. Probeer het over { $seconds } seconden opnieuw.
+}
+throttle-wait-minutes = { $minutes ->
+    [one] Te veel pogingen. Probeer het over 1 minuut opnieuw.
+   *[other] Te veel pogingen. Probeer het over { $minutes } minuten opnieuw.
+}
 
 error-csrf-title = Dit formulier is verlopen
 error-csrf-text = Om je te beschermen hebben we dit formulier niet verwerkt. Ga terug, laad de pagina opnieuw en probeer het nog eens.

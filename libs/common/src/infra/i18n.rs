@@ -108,10 +108,48 @@ pub fn try_text(language: Language, key: &str) -> Option<String> {
     CATALOGUES.try_lookup(&language.langid(), key)
 }
 
-pub fn text_with(language: Language, key: &str, args: &[(&str, String)]) -> String {
+/// A value put into a message: text as it is, or a count, which also picks the message's
+/// plural form (`[one]` / `*[other]`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Text(String),
+    Count(i64),
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Self {
+        Self::Text(text)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Self {
+        Self::Text(text.to_owned())
+    }
+}
+
+impl From<u64> for Arg {
+    fn from(count: u64) -> Self {
+        Self::Count(i64::try_from(count).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(count: i64) -> Self {
+        Self::Count(count)
+    }
+}
+
+pub fn text_with(language: Language, key: &str, args: &[(&str, Arg)]) -> String {
     let args: HashMap<Cow<'static, str>, FluentValue<'static>> = args
         .iter()
-        .map(|(k, v)| (Cow::Owned((*k).to_owned()), FluentValue::from(v.clone())))
+        .map(|(k, v)| {
+            let value = match v {
+                Arg::Text(text) => FluentValue::from(text.clone()),
+                Arg::Count(count) => FluentValue::from(*count),
+            };
+            (Cow::Owned((*k).to_owned()), value)
+        })
         .collect();
     CATALOGUES
         .try_lookup_with_args(&language.langid(), key, &args)

@@ -2,7 +2,7 @@
 //! come from the catalogues through `t("key", name=value)`, in the language of the context
 //! variable `lang`.
 
-use minijinja::value::{Kwargs, Value};
+use minijinja::value::{Kwargs, Value, ValueKind};
 use minijinja::{Environment, Error, ErrorKind, State};
 
 use crate::infra::i18n::{self, Language};
@@ -29,7 +29,12 @@ fn translate(state: &State, key: &str, kwargs: Kwargs) -> Result<String, Error> 
     let mut args = Vec::new();
     for name in kwargs.args() {
         let value: Value = kwargs.get(name)?;
-        args.push((name, value.to_string()));
+        // Whole numbers stay numbers, so that a message can choose its plural form.
+        let arg = match value.as_i64().filter(|_| value.kind() == ValueKind::Number) {
+            Some(count) => i18n::Arg::Count(count),
+            None => i18n::Arg::Text(value.to_string()),
+        };
+        args.push((name, arg));
     }
     kwargs.assert_all_used()?;
     Ok(if args.is_empty() {
@@ -54,6 +59,29 @@ mod tests {
             .render(context! { lang => "nl", name => "<b>Ans</b>" })
             .unwrap();
         assert_eq!(html, "<p>Beste &lt;b&gt;Ans&lt;&#x2f;b&gt;,</p>");
+    }
+
+    #[test]
+    fn a_count_picks_the_plural_form_and_text_that_looks_like_a_number_stays_text() {
+        let env = environment(&[
+            ("people.html", "{{ t('care-home-people', count=count) }}"),
+            ("name.html", "{{ t('email-greeting', name=name) }}"),
+        ])
+        .unwrap();
+        let people = |count: i64| {
+            env.get_template("people.html")
+                .unwrap()
+                .render(context! { lang => "nl", count })
+                .unwrap()
+        };
+        assert_eq!(people(1), "Wie doet er mee: 1 persoon");
+        assert_eq!(people(3), "Wie doen er mee: 3 personen");
+        let name = env
+            .get_template("name.html")
+            .unwrap()
+            .render(context! { lang => "nl", name => "007" })
+            .unwrap();
+        assert_eq!(name, "Beste 007,");
     }
 
     #[test]

@@ -38,14 +38,14 @@ pub fn wait_text(language: Language, decision: Decision) -> String {
         i18n::text_with(
             language,
             "throttle-wait-seconds",
-            &[("seconds", seconds.to_string())],
+            &[("seconds", seconds.into())],
         )
     } else {
         let minutes = seconds.div_ceil(60);
         i18n::text_with(
             language,
             "throttle-wait-minutes",
-            &[("minutes", minutes.to_string())],
+            &[("minutes", minutes.into())],
         )
     }
 }

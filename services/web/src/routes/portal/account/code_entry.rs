@@ -60,7 +60,11 @@ pub async fn refused(
             .await?;
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                i18n::text_with(language, "code-wrong", &[("tries", tries_left.to_string())]),
+                i18n::text_with(
+                    language,
+                    "code-wrong",
+                    &[("tries", i64::from(tries_left).into())],
+                ),
             )
         }
         CodeCheck::Locked => {

@@ -149,7 +149,7 @@ fn countries_text(language: Language, allowed: &[String]) -> String {
     i18n::text_with(
         language,
         "phone-country-not-allowed",
-        &[("countries", countries)],
+        &[("countries", countries.into())],
     )
 }
 
