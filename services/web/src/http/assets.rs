@@ -1,9 +1,13 @@
 //! Static files, embedded in the binary and served under content-hashed names, so they can be
-//! cached for a year and still change with every release that changes them.
+//! cached for a year and still change with every release that changes them; compressed once,
+//! on first use.
 
 use std::collections::HashMap;
 
+use bytes::Bytes;
 use sha2::{Digest, Sha256};
+
+use crate::http::encoding::Compressible;
 
 /// (logical name, content, content type) of every file under `static/`. The files under
 /// `static/vendor/` are the NL Design System's, fetched by `infra/design-system/fetch.sh`.
@@ -47,7 +51,7 @@ const FILES: &[(&str, &[u8], &str)] = &[
 
 #[derive(Debug)]
 pub struct Asset {
-    pub bytes: &'static [u8],
+    pub body: Compressible,
     pub content_type: &'static str,
     pub url: String,
 }
@@ -72,7 +76,7 @@ impl Assets {
             by_name.insert(
                 *name,
                 Asset {
-                    bytes,
+                    body: Compressible::new(Bytes::from_static(bytes)),
                     content_type,
                     url: format!("/static/{file_name}"),
                 },

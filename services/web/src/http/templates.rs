@@ -4,7 +4,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use bytes::Bytes;
 use common::infra::i18n::Language;
 use common::infra::tenancy::{Color, Tenant};
 use common::organisation::branding::Contrast;
@@ -12,10 +11,11 @@ use minijinja::value::Value;
 use minijinja::{context, Environment, Error, ErrorKind};
 use poem::http::StatusCode;
 use poem::web::Html;
-use poem::{IntoResponse, Response};
+use poem::{IntoResponse, Request, Response};
 use uuid::Uuid;
 
 use crate::http::assets::Assets;
+use crate::http::encoding::Compressible;
 use crate::http::error::AppError;
 use crate::http::form_token::LazyToken;
 use crate::http::portal::RequestContext;
@@ -26,7 +26,7 @@ const TEMPLATES: &[(&str, &str)] = include!(concat!(env!("OUT_DIR"), "/templates
 pub struct Views {
     env: Environment<'static>,
     /// Pages that depend only on the tenant (as of its version) and the language, rendered once.
-    shared_pages: RwLock<HashMap<SharedPageKey, Bytes>>,
+    shared_pages: RwLock<HashMap<SharedPageKey, Arc<Compressible>>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -77,6 +77,7 @@ impl Views {
     pub fn shared_page(
         &self,
         template: &'static str,
+        req: &Request,
         ctx: &RequestContext,
         tenant: &Tenant,
     ) -> Result<Response, AppError> {
@@ -92,23 +93,25 @@ impl Views {
             .unwrap_or_else(|p| p.into_inner())
             .get(&key)
             .cloned();
-        // The cached bytes go out as they are: a clone counts a reference, it copies nothing.
-        if let Some(html) = cached {
-            return Ok(html_response(html));
-        }
-        // Shared by every visitor: it must not carry this visitor's form token.
-        let anonymous = RequestContext {
-            csrf: Arc::new(LazyToken::none()),
-            ..ctx.clone()
+        let page = match cached {
+            Some(page) => page,
+            None => {
+                // Shared by every visitor: it must not carry this visitor's form token.
+                let anonymous = RequestContext {
+                    csrf: Arc::new(LazyToken::none()),
+                    ..ctx.clone()
+                };
+                let html = self.page(template, &anonymous, tenant, context! {})?;
+                let page = Arc::new(Compressible::new(html.0));
+                let mut pages = self.shared_pages.write().unwrap_or_else(|p| p.into_inner());
+                if pages.len() >= SHARED_PAGES_LIMIT {
+                    pages.clear();
+                }
+                pages.insert(key, page.clone());
+                page
+            }
         };
-        let html = self.page(template, &anonymous, tenant, context! {})?;
-        let mut pages = self.shared_pages.write().unwrap_or_else(|p| p.into_inner());
-        if pages.len() >= SHARED_PAGES_LIMIT {
-            pages.clear();
-        }
-        let html = Bytes::from(html.0);
-        pages.insert(key, html.clone());
-        Ok(html_response(html))
+        Ok(page.response(req, HTML))
     }
 
     fn render(
@@ -167,12 +170,7 @@ impl Views {
     }
 }
 
-/// A page whose HTML is ready as bytes.
-fn html_response(html: Bytes) -> Response {
-    Response::builder()
-        .content_type("text/html; charset=utf-8")
-        .body(html)
-}
+const HTML: &str = "text/html; charset=utf-8";
 
 #[cfg(test)]
 mod tests {

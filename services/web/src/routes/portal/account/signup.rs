@@ -243,8 +243,12 @@ pub async fn confirm(
 /// The terms of use every account accepts: the same for every visitor, so rendered once per
 /// tenant version and language.
 #[handler]
-pub fn terms(portal: Portal, state: Data<&AppState>) -> Result<poem::Response, AppError> {
+pub fn terms(
+    req: &poem::Request,
+    portal: Portal,
+    state: Data<&AppState>,
+) -> Result<poem::Response, AppError> {
     state
         .views
-        .shared_page("portal/terms.html", &portal.ctx, &portal.tenant)
+        .shared_page("portal/terms.html", req, &portal.ctx, &portal.tenant)
 }
