@@ -1,5 +1,5 @@
 //! Pictures for the upload tests, made at test time (no large files in the repository): a
-//! decompression bomb and a large photo-like JPEG; and the check of an upload budget.
+//! decompression bomb, an ordinary photo; and the check of an upload budget.
 
 use std::io::Write;
 
@@ -66,6 +66,18 @@ pub fn bomb_png(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
+/// An ordinary PNG photo of `width × height`.
+pub fn small_png(width: u32, height: u32) -> Vec<u8> {
+    let image = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 128])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .expect("PNG");
+    out.into_inner()
+}
+
 /// The bomb the upload tests send: 6000 × 6000 (36 megapixels, under the old 50-megapixel
 /// limit) decoding to 288 MB, which the old 512 MB decoder limit let through.
 pub fn bomb() -> Vec<u8> {
@@ -83,25 +95,4 @@ pub async fn upload_bomb(visitor: &mut Visitor, path: &str, field: &str) -> Page
     visitor
         .post_file(path, field, "bom.png", "image/png", &bomb())
         .await
-}
-
-/// A JPEG that decodes like a camera photo of `width × height`: smooth colours with fine
-/// grain, a few MB at quality 85.
-pub fn photo_jpeg(width: u32, height: u32) -> Vec<u8> {
-    let mut grain: u32 = 0x1234_5678;
-    let image = image::RgbImage::from_fn(width, height, |x, y| {
-        // xorshift: cheap, deterministic noise so the JPEG does not compress to nothing.
-        grain ^= grain << 13;
-        grain ^= grain >> 17;
-        grain ^= grain << 5;
-        let noise = (grain & 0x1f) as u8;
-        let r = ((x * 255 / width) as u8).saturating_add(noise);
-        let g = ((y * 255 / height) as u8).saturating_add(noise);
-        let b = (((x + y) * 127 / (width + height)) as u8).saturating_add(noise);
-        image::Rgb([r, g, b])
-    });
-    let mut out = Vec::new();
-    let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
-    image.write_with_encoder(encoder).expect("JPEG");
-    out
 }

@@ -129,17 +129,6 @@ impl ServiceProcess {
         self.terminated_at = Some(Instant::now());
     }
 
-    /// The most resident memory the process has used so far (`VmHWM`), in KiB.
-    pub fn peak_resident_kib(&self) -> u64 {
-        let pid = self.child.id().expect("the process is still running");
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("its status");
-        status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmHWM:"))
-            .and_then(|rest| rest.trim().trim_end_matches("kB").trim().parse().ok())
-            .expect("VmHWM in /proc/<pid>/status")
-    }
-
     /// Sends SIGKILL, as a crash or an out-of-memory kill does, and waits for the process to go.
     pub async fn kill(&mut self) {
         self.child.start_kill().expect("kill -9 the child");

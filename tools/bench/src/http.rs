@@ -17,6 +17,9 @@ use web::http::state::AppState;
 use crate::carepage::signed_in_member;
 use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};
 
+/// What a current browser sends as `Accept-Encoding`.
+const BROWSER_ENCODINGS: &str = "gzip, deflate, br, zstd";
+
 pub struct Figures {
     pub requests_per_second: f64,
     pub p50_ms: f64,
@@ -54,6 +57,19 @@ async fn tenant_read(portal: Portal, state: Data<&AppState>) -> Result<String, A
     Ok(owner)
 }
 
+/// The size of the demo portal's answer at `url` as sent, with the encodings asked for.
+async fn body_size(url: &str, accept_encoding: Option<&str>) -> anyhow::Result<usize> {
+    let mut request = reqwest::Client::new().get(url).header("Host", DEMO_HOST);
+    if let Some(encodings) = accept_encoding {
+        request = request.header("Accept-Encoding", encodings);
+    }
+    let response = request.send().await?;
+    if !response.status().is_success() {
+        bail!("{url} answers {}", response.status());
+    }
+    Ok(response.bytes().await?.len())
+}
+
 pub async fn serve(
     app: impl poem::Endpoint + 'static,
     stop: CancellationToken,
@@ -88,14 +104,14 @@ fn parse_millis(value: &str) -> Option<f64> {
 
 pub fn wrk(
     url: &str,
-    host: Option<&str>,
+    headers: &[(&str, &str)],
     script: Option<&str>,
     seconds: u64,
 ) -> anyhow::Result<Figures> {
     let mut command = Command::new("wrk");
     command.args(["-t2", "-c32", &format!("-d{seconds}s"), "--latency"]);
-    if let Some(host) = host {
-        command.args(["-H", &format!("Host: {host}")]);
+    for (name, value) in headers {
+        command.args(["-H", &format!("{name}: {value}")]);
     }
     if let Some(script) = script {
         command.args(["-s", script]);
@@ -182,19 +198,38 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     }
 
     println!("HTTP (requests per second, latency)");
-    let hello_figures = wrk(&format!("http://{bare}/"), None, None, seconds)?;
+    let plain = body_size(&format!("http://{portal}/"), None).await?;
+    let compressed = body_size(&format!("http://{portal}/"), Some(BROWSER_ENCODINGS)).await?;
+    println!("  the start page: {plain} bytes of HTML, {compressed} bytes as browsers get it");
+    let hello_figures = wrk(&format!("http://{bare}/"), &[], None, seconds)?;
     row("bare poem hello-world", &hello_figures, None);
-    let start = wrk(&format!("http://{portal}/"), Some(DEMO_HOST), None, seconds)?;
+    let start = wrk(
+        &format!("http://{portal}/"),
+        &[("Host", DEMO_HOST)],
+        None,
+        seconds,
+    )?;
     row(
         "branded start page (tenant from cache)",
         &start,
         Some((&hello_figures, Some(0.7))),
     );
-    let query_figures = wrk(&format!("http://{bare_query}/"), None, None, seconds)?;
+    let start_as_browsers_ask = wrk(
+        &format!("http://{portal}/"),
+        &[("Host", DEMO_HOST), ("Accept-Encoding", BROWSER_ENCODINGS)],
+        None,
+        seconds,
+    )?;
+    row(
+        "the same, as browsers ask it (gzip)",
+        &start_as_browsers_ask,
+        Some((&hello_figures, Some(0.7))),
+    );
+    let query_figures = wrk(&format!("http://{bare_query}/"), &[], None, seconds)?;
     row("bare one-query endpoint", &query_figures, None);
     let tenant_page = wrk(
         &format!("http://{portal}/bench/tenant-read"),
-        Some(DEMO_HOST),
+        &[("Host", DEMO_HOST)],
         None,
         seconds,
     )?;
@@ -225,7 +260,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     }
     let care_page_home = wrk(
         &home_url,
-        None,
+        &[],
         Some(&home_script.to_string_lossy()),
         seconds,
     )?;
@@ -238,7 +273,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     );
     let rotating = wrk(
         &format!("http://{portal}/"),
-        None,
+        &[],
         Some(&script_path),
         seconds,
     )?;

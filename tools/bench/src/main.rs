@@ -4,6 +4,7 @@
 
 mod carepage;
 mod http;
+mod images;
 mod queue;
 mod setup;
 mod signin;
@@ -29,7 +30,7 @@ async fn main() -> anyhow::Result<()> {
             ])
             .collect(),
     ))?;
-    // `bin/bench [migrate] [http] [signin] [relay] [email]`: the named parts only; none names all.
+    // `bin/bench [migrate] [http] [signin] [relay] [email] [images]`: the named parts only; none names all.
     let asked: Vec<String> = std::env::args().skip(1).collect();
     let wants = |part: &str| asked.is_empty() || asked.iter().any(|a| a == part);
     println!(
@@ -69,6 +70,11 @@ async fn main() -> anyhow::Result<()> {
             queue::emails_end_to_end(&bench, 10_000)
                 .await
                 .context("e-mail benchmark")?;
+        }
+        if wants("images") {
+            images::worker_memory(&bench)
+                .await
+                .context("image memory benchmark")?;
         }
         anyhow::Ok(())
     }

@@ -57,7 +57,7 @@ fn relay(bench: &BenchDatabase, topology: &Topology) -> OutboxRelay {
     }
 }
 
-async fn remove_queues(broker: &Broker, topology: &Topology, consumers: &[&str]) {
+pub(crate) async fn remove_queues(broker: &Broker, topology: &Topology, consumers: &[&str]) {
     if let Ok(connection) = broker.connect().await {
         if let Ok(channel) = connection.create_channel().await {
             for consumer in consumers {

@@ -114,7 +114,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     let url = format!("http://{portal}/");
     let sign_in_url = format!("http://{portal}/inloggen");
 
-    let sign_ins = wrk(&sign_in_url, None, Some(&script_path), seconds)?;
+    let sign_ins = wrk(&sign_in_url, &[], Some(&script_path), seconds)?;
     let issued: i64 = sqlx::query_scalar("SELECT count(*) FROM platform.sessions")
         .fetch_one(&bench.db)
         .await?;
@@ -128,15 +128,15 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
         sign_ins.requests_per_second / ceiling * 100.0
     );
 
-    let alone = wrk(&url, Some(DEMO_HOST), None, seconds)?;
+    let alone = wrk(&url, &[("Host", DEMO_HOST)], None, seconds)?;
     row("start page, nothing else running", &alone, None);
     let background = {
         let script_path = script_path.clone();
         let sign_in_url = sign_in_url.clone();
-        std::thread::spawn(move || wrk(&sign_in_url, None, Some(&script_path), seconds + 2))
+        std::thread::spawn(move || wrk(&sign_in_url, &[], Some(&script_path), seconds + 2))
     };
     std::thread::sleep(Duration::from_secs(1));
-    let loaded = wrk(&url, Some(DEMO_HOST), None, seconds)?;
+    let loaded = wrk(&url, &[("Host", DEMO_HOST)], None, seconds)?;
     let during = background
         .join()
         .map_err(|_| anyhow::anyhow!("sign-in load thread panicked"))??;

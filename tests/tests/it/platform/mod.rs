@@ -5,7 +5,7 @@
 mod broker_faults;
 mod delivery;
 mod housekeeping;
-mod image_memory;
+mod image_jobs;
 mod isolation;
 mod migrate;
 mod operator;
