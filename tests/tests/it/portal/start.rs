@@ -173,6 +173,65 @@ async fn static_assets_have_content_hashed_names_and_long_lived_caching() {
     platform.finish().await;
 }
 
+/// What a browser that accepts gzip gets: the start page and a static file compressed, the same
+/// content once unpacked, a fraction of the bytes; without `Accept-Encoding` (or with gzip
+/// weighted 0) the plain body. Both answers say they vary by `Accept-Encoding`, so no cache
+/// hands one to the other kind of browser.
+#[tokio::test]
+async fn shared_pages_and_static_files_go_out_compressed_to_browsers_that_accept_it() {
+    use std::io::Read;
+
+    let platform = TestPlatform::start_with(Services::WEB, &[]).await;
+    let tenant = platform.create_tenant("Zorggroep Klein", "#1d4f91").await;
+    let host = &tenant.hosts[0];
+    let addr = platform.web_addr.expect("web runs");
+    let fetch = |path: String, accept: Option<&'static str>| {
+        let mut request = platform
+            .http
+            .get(format!("http://{addr}{path}"))
+            .header("Host", host.as_str());
+        if let Some(accept) = accept {
+            request = request.header("Accept-Encoding", accept);
+        }
+        async move {
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), 200, "{path}");
+            let headers = response.headers().clone();
+            (headers, response.bytes().await.unwrap().to_vec())
+        }
+    };
+    let (_, html) = fetch("/".into(), None).await;
+    let css = linked_href(
+        &String::from_utf8_lossy(&html),
+        "/static/utrecht-components.",
+    )
+    .expect("the components' stylesheet linked");
+    for path in ["/".to_owned(), css] {
+        let (plain_headers, plain) = fetch(path.clone(), None).await;
+        assert!(plain_headers.get("content-encoding").is_none(), "{path}");
+        assert_eq!(plain_headers["vary"], "accept-encoding", "{path}");
+        let (refused_headers, refused) = fetch(path.clone(), Some("gzip;q=0, br")).await;
+        assert!(refused_headers.get("content-encoding").is_none(), "{path}");
+        assert_eq!(refused, plain, "{path}");
+
+        let (headers, packed) = fetch(path.clone(), Some("gzip, deflate, br, zstd")).await;
+        assert_eq!(headers["content-encoding"], "gzip", "{path}");
+        assert_eq!(headers["vary"], "accept-encoding", "{path}");
+        assert!(
+            packed.len() * 3 < plain.len(),
+            "{path}: {} bytes packed, {} plain",
+            packed.len(),
+            plain.len()
+        );
+        let mut unpacked = Vec::new();
+        flate2::read::GzDecoder::new(packed.as_slice())
+            .read_to_end(&mut unpacked)
+            .unwrap();
+        assert_eq!(unpacked, plain, "{path}");
+    }
+    platform.finish().await;
+}
+
 /// Private pages stay private (ACC, OWASP ASVS 8.2.1): every page, and everything answered to
 /// a signed-in person, carries `Cache-Control: no-store`, so after signing out the browser has
 /// nothing of the person to show; the public assets keep their long-lived caching.
