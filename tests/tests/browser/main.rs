@@ -463,8 +463,9 @@ const ALL_SECTIONS: [&str; 7] = [
     "Meldingen",
 ];
 
-/// The care page's sections (CP-6) on a phone-sized screen: a bar fixed at the bottom with four
-/// sections and "Meer", which opens the rest; on a wide screen all seven sit in a row.
+/// The care page's sections (CP-6): on a wide screen all seven in a column on the left of the
+/// page, each with its icon; on a phone-sized screen a bar fixed at the bottom with four
+/// sections and "Meer", which opens the rest, and no focused link hidden under the bar.
 #[tokio::test]
 async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
     let platform = TestPlatform::start().await;
@@ -496,6 +497,31 @@ async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
         .await
         .unwrap();
     assert_eq!(wide, serde_json::json!(ALL_SECTIONS));
+    let column = browser
+        .webdriver()
+        .execute(
+            "const nav = document.querySelector('.care-nav').getBoundingClientRect();\
+             const main = document.querySelector('.care-page__main').getBoundingClientRect();\
+             const links = [...document.querySelectorAll('.care-nav a')].filter(a => a.checkVisibility());\
+             const boxes = links.map(a => a.getBoundingClientRect());\
+             return {\
+               left_of_the_page: nav.right <= main.left,\
+               one_above_the_other: boxes.every((b, i) => i == 0 || (b.top >= boxes[i - 1].bottom - 1 && b.left == boxes[0].left)),\
+               each_with_an_icon: links.every(a => a.querySelector('svg.care-nav__icon') !== null),\
+               tall_enough: boxes.every(b => b.height >= 44) }",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        column,
+        serde_json::json!({
+            "left_of_the_page": true,
+            "one_above_the_other": true,
+            "each_with_an_icon": true,
+            "tall_enough": true
+        })
+    );
     browser.screenshot("sections on a wide screen").await;
 
     browser.webdriver().set_window_size(390, 844).await.unwrap();
@@ -519,6 +545,24 @@ async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
     browser
         .screenshot("sections at the bottom on a phone")
         .await;
+    // Focus every link and button outside the bar in turn: none may end up under it.
+    let hidden = browser
+        .webdriver()
+        .execute(
+            "const bar = document.querySelector('.care-nav').getBoundingClientRect().top;\
+             const hidden = [];\
+             for (const el of document.querySelectorAll('main a, main button, footer a, footer button')) {\
+               if (el.closest('.care-nav') || !el.checkVisibility()) continue;\
+               el.focus();\
+               const r = el.getBoundingClientRect();\
+               if (r.bottom > bar + 1) hidden.push(el.textContent.trim());\
+             }\
+             return hidden",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(hidden, serde_json::json!([]), "focused under the bar");
 
     browser
         .webdriver()

@@ -62,11 +62,30 @@ care-nav-more = More
 
 # The care page itself
 care-page-title = Care page of { $name }
-care-page-intro = Choose below what you want to do.
 care-page-unlinked = This care page is not linked to { $organisation } yet.
 care-page-created = The care page is ready. You are its administrator.
 care-page-you-are-beheerder = You are an administrator of this care page.
 care-page-you-are-member = You are a member of this care page.
+
+# A care page's overview (CP-4)
+care-home-summary-heading = At a glance
+care-home-for-whom = For whom
+care-home-for-self = { $name } (yourself)
+care-home-born = born on { $date }
+care-home-organisation = Care organisation
+care-home-linked = Linked to { $organisation }.
+care-home-your-role = Your role
+care-home-people = { $count ->
+    [one] Who takes part: 1 person
+   *[other] Who takes part: { $count } people
+}
+care-home-you = (you)
+care-home-next-heading = What can you do now?
+care-home-next-activate = Link this care page to { $organisation } with the activation code from the letter. No letter yet? Request one.
+care-home-next-ask-beheerder = This care page is not yet linked to { $organisation }. An administrator of the page can link it with the activation code from the letter.
+care-home-next-profile = Check that the care page's details are right. What { $organisation } shares with you is in the page's sections.
+care-home-to-profile = To the profile
+care-nav-badge-new = new
 
 # Profile (CP-5)
 care-profile-title = Profile

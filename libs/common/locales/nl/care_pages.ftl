@@ -62,11 +62,30 @@ care-nav-more = Meer
 
 # De zorgpagina zelf
 care-page-title = Zorgpagina van { $name }
-care-page-intro = Kies hieronder wat je wilt doen.
 care-page-unlinked = Deze zorgpagina is nog niet gekoppeld aan { $organisation }.
 care-page-created = De zorgpagina is klaar. Jij bent de beheerder.
 care-page-you-are-beheerder = Jij bent beheerder van deze zorgpagina.
 care-page-you-are-member = Jij bent lid van deze zorgpagina.
+
+# Het overzicht van een zorgpagina (CP-4)
+care-home-summary-heading = In het kort
+care-home-for-whom = Voor wie
+care-home-for-self = { $name } (jijzelf)
+care-home-born = geboren op { $date }
+care-home-organisation = Zorgorganisatie
+care-home-linked = Gekoppeld aan { $organisation }.
+care-home-your-role = Jouw rol
+care-home-people = { $count ->
+    [one] Wie doet er mee: 1 persoon
+   *[other] Wie doen er mee: { $count } personen
+}
+care-home-you = (jij)
+care-home-next-heading = Wat kun je nu doen?
+care-home-next-activate = Koppel deze zorgpagina aan { $organisation } met de activatiecode uit de brief. Heb je nog geen brief? Vraag hem aan.
+care-home-next-ask-beheerder = Deze zorgpagina is nog niet gekoppeld aan { $organisation }. Een beheerder van de pagina kan hem koppelen met de activatiecode uit de brief.
+care-home-next-profile = Kijk of de gegevens van de zorgpagina kloppen. Wat { $organisation } met je deelt, vind je bij de onderdelen van de pagina.
+care-home-to-profile = Naar het profiel
+care-nav-badge-new = nieuw
 
 # Profiel (CP-5)
 care-profile-title = Profiel

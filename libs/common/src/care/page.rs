@@ -220,6 +220,29 @@ pub struct CarePage {
     pub created_at: OffsetDateTime,
 }
 
+/// The step a care page's home offers a member next (CP-4): what makes sense for this page in
+/// its present state and for this member's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NextStep {
+    /// An unlinked page, seen by a beheerder: link it with the letter's activation code.
+    Activate,
+    /// An unlinked page, seen by a member who cannot link it: a beheerder can.
+    AskBeheerder,
+    /// A linked page: check its details on Profiel.
+    CheckProfile,
+}
+
+impl NextStep {
+    pub fn for_member(page: &CarePage, role: Role) -> Self {
+        match (page.client_record_id.is_some(), role) {
+            (false, Role::Beheerder) => Self::Activate,
+            (false, Role::Lid) => Self::AskBeheerder,
+            (true, _) => Self::CheckProfile,
+        }
+    }
+}
+
 /// The tenant's id, by the slug the transaction is pinned to.
 async fn tenant_id(tx: &mut TenantTx) -> Result<TenantId, sqlx::Error> {
     let slug = tx.tenant().as_str().to_owned();
@@ -646,6 +669,36 @@ mod tests {
     use time::macros::date;
 
     const TODAY: Date = date!(2025 - 06 - 15);
+
+    fn page(linked: bool) -> CarePage {
+        CarePage {
+            id: CarePageId(Uuid::nil()),
+            for_whom: ForWhom::SomeoneElse,
+            client_name: "Anna de Vries".into(),
+            birth_date: date!(1940 - 01 - 01),
+            client_record_id: linked.then(|| ClientRecordId(Uuid::nil())),
+            created_by: AccountId(Uuid::nil()),
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    #[test]
+    fn the_next_step_follows_the_link_and_the_role() {
+        assert_eq!(
+            NextStep::for_member(&page(false), Role::Beheerder),
+            NextStep::Activate
+        );
+        assert_eq!(
+            NextStep::for_member(&page(false), Role::Lid),
+            NextStep::AskBeheerder
+        );
+        for role in [Role::Beheerder, Role::Lid] {
+            assert_eq!(
+                NextStep::for_member(&page(true), role),
+                NextStep::CheckProfile
+            );
+        }
+    }
 
     #[test]
     fn birth_dates_are_day_month_year_and_not_in_the_future() {

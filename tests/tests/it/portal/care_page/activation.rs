@@ -693,6 +693,17 @@ async fn only_a_beheerder_links_a_page_from_its_context() {
 
     let home = member.get(&format!("/zorgpagina/{page}")).await;
     assert_eq!(home.status, StatusCode::OK, "{}", home.body);
+    // The home sums the page up and offers the member the step that fits: ask a beheerder.
+    for summary in [
+        "In het kort",
+        "Deze zorgpagina is nog niet gekoppeld aan Zorggroep Alleen Beheer.",
+        "Jij bent lid van deze zorgpagina.",
+        "Wie doen er mee: 2 personen",
+        "Een beheerder van de pagina kan hem koppelen",
+    ] {
+        assert!(home.shows(summary), "{summary}: {}", home.body);
+    }
+    assert_eq!(home.body.matches(" (jij)").count(), 1, "{}", home.body);
     assert!(
         !home.body.contains("/zorgpagina/activatiecode"),
         "{}",
@@ -703,6 +714,11 @@ async fn only_a_beheerder_links_a_page_from_its_context() {
     assert!(
         home.body
             .contains(&format!("/zorgpagina/activatiecode?zorgpagina={page}")),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.shows("Koppel deze zorgpagina aan Zorggroep Alleen Beheer met de activatiecode"),
         "{}",
         home.body
     );
@@ -723,6 +739,21 @@ async fn only_a_beheerder_links_a_page_from_its_context() {
         agreed.location(),
         Some(format!("/zorgpagina/{page}?melding=gekoppeld").as_str())
     );
+    // Linked, the home says so, and the next step is checking the page's details.
+    let home = member.get(&format!("/zorgpagina/{page}")).await;
+    assert!(
+        home.shows("Gekoppeld aan Zorggroep Alleen Beheer."),
+        "{}",
+        home.body
+    );
+    assert!(
+        home.shows(&format!(
+            "href=\"/zorgpagina/{page}/profiel\">Naar het profiel"
+        )),
+        "{}",
+        home.body
+    );
+    assert!(!home.shows("Een beheerder van de pagina kan hem koppelen"));
     let (_, second) = client_with_code(&platform, &tenant, "AB-2", "04-04-1944").await;
     let refusal = enter(&mut beheerder, &second, "04-04-1944", Some(page)).await;
     refused(&refusal, "Deze zorgpagina is al gekoppeld", "a linked page");

@@ -130,7 +130,12 @@ const BOTTOM_BAR: usize = 4;
 struct NavItem {
     href: String,
     label: &'static str,
+    /// The section's path segment, which names its icon.
+    icon: &'static str,
     current: bool,
+    /// What is new in the section for this member (unread messages, …), shown as a count;
+    /// the sections that have news fill it in as they arrive.
+    badge: Option<u32>,
 }
 
 fn nav(page: CarePageId, current: &str) -> (Vec<NavItem>, Vec<NavItem>) {
@@ -139,7 +144,9 @@ fn nav(page: CarePageId, current: &str) -> (Vec<NavItem>, Vec<NavItem>) {
         .map(|(segment, label)| NavItem {
             href: format!("/zorgpagina/{page}/{segment}"),
             label,
+            icon: segment,
             current: *segment == current,
+            badge: None,
         })
         .collect();
     let more = items.split_off(BOTTOM_BAR);
