@@ -16,7 +16,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use fantoccini::elements::Element;
-use fantoccini::wd::TimeoutConfiguration;
+use fantoccini::wd::{TimeoutConfiguration, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use nix::sys::signal::{kill, Signal};
@@ -64,6 +64,31 @@ pub struct Browser {
     artifact_dir: PathBuf,
     screenshots: u32,
     cleaned_up: bool,
+}
+
+/// A Chrome DevTools command, sent through chromedriver's own endpoint for them.
+#[derive(Debug)]
+struct DevTools {
+    command: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _request_url: &url::Url) -> (poem::http::Method, Option<String>) {
+        let body = json!({ "cmd": self.command, "params": self.params });
+        (poem::http::Method::POST, Some(body.to_string()))
+    }
 }
 
 impl Browser {
@@ -162,6 +187,19 @@ impl Browser {
             .unwrap_or_else(|e| panic!("set WebDriver timeouts: {e}"));
         browser.client = Some(client);
         browser
+    }
+
+    /// Emulates Windows high contrast (forced colours) in this tab, as Chrome's DevTools do, or
+    /// ends the emulation.
+    pub async fn force_colors(&self, active: bool) {
+        let value = if active { "active" } else { "none" };
+        self.client()
+            .issue_cmd(DevTools {
+                command: "Emulation.setEmulatedMedia",
+                params: json!({ "features": [{ "name": "forced-colors", "value": value }] }),
+            })
+            .await
+            .unwrap_or_else(|e| panic!("emulate forced colours: {e}"));
     }
 
     /// The WebDriver client itself, for what the helpers do not cover (scripts, windows, keys).

@@ -633,7 +633,8 @@ async fn after_signing_out_back_shows_no_care_page() {
 }
 
 /// The look of the portal's main pages on a computer (1280 px) and a phone (390 px), kept as
-/// screenshots: the start page, sign-in, a care page's home and the branding page. On each,
+/// screenshots: the start page, sign-in, a care page's home and the branding page; sign-in and
+/// the care page's home also in forced colours (Windows high contrast). On each,
 /// body text is at least 18 px, the primary buttons are at least 44 px high, and nothing
 /// scrolls sideways.
 #[tokio::test]
@@ -679,6 +680,19 @@ async fn the_main_pages_on_a_computer_and_a_phone() {
     };
     visit(&mut browser, "/", "start page").await;
     visit(&mut browser, "/inloggen", "sign-in").await;
+    browser.force_colors(true).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    let forced = browser
+        .webdriver()
+        .execute(
+            "return matchMedia('(forced-colors: active)').matches",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(forced, serde_json::json!(true), "forced colours emulated");
+    browser.screenshot("sign-in in forced colours").await;
+    browser.force_colors(false).await;
 
     browser
         .webdriver()
@@ -698,6 +712,42 @@ async fn the_main_pages_on_a_computer_and_a_phone() {
     assert!(care_path.starts_with("/zorgpagina/"), "{care_page}");
     visit(&mut browser, &care_path, "care page home").await;
     visit(&mut browser, "/beheer/huisstijl", "branding").await;
+
+    // Windows high contrast: the section you are in keeps an edge the others lack, and the
+    // avatars keep one, in the system's colours, where their background colour is gone.
+    browser
+        .webdriver()
+        .set_window_size(1280, 1000)
+        .await
+        .unwrap();
+    browser.force_colors(true).await;
+    browser.goto(&care_page).await;
+    browser.screenshot("care page home in forced colours").await;
+    let without_notice = care_page.split('?').next().unwrap();
+    browser.goto(&format!("{without_notice}/profiel")).await;
+    browser
+        .screenshot("care page profile in forced colours")
+        .await;
+    let edges = browser
+        .webdriver()
+        .execute(
+            "const visible = c => c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent';\
+             const current = getComputedStyle(document.querySelector('.care-nav__link[aria-current]'));\
+             const other = getComputedStyle(document.querySelector('.care-nav__link:not([aria-current])'));\
+             const avatar = getComputedStyle(document.querySelector('.care-page__header .avatar'));\
+             return [parseFloat(current.borderInlineStartWidth) >= 4 && visible(current.borderInlineStartColor),\
+                     current.borderInlineStartColor !== other.borderInlineStartColor,\
+                     parseFloat(avatar.borderTopWidth) >= 1 && visible(avatar.borderTopColor)]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        edges,
+        serde_json::json!([true, true, true]),
+        "edges in forced colours: the current section marked, unlike the others; avatars"
+    );
+    browser.force_colors(false).await;
     browser.close().await;
     platform.finish().await;
 }
