@@ -12,6 +12,11 @@ mod signin;
 use anyhow::Context;
 use common::infra::config::{Config, Env};
 
+/// The web service's allocator (see `services/web/src/main.rs`): the portal runs inside this
+/// process, and is measured with what it runs with in production.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Seconds per HTTP measurement (`BENCH_SECONDS`).
 fn seconds() -> u64 {
     std::env::var("BENCH_SECONDS")

@@ -8,8 +8,11 @@ use std::sync::OnceLock;
 use bytes::Bytes;
 use flate2::write::GzEncoder;
 use flate2::Compression;
-use poem::http::{header, HeaderValue};
-use poem::{Request, Response};
+use poem::http::{header, Extensions, HeaderMap, HeaderValue, StatusCode, Version};
+use poem::{Request, Response, ResponseParts};
+
+/// How many headers a response of a kept body ends up with, security headers included.
+const RESPONSE_HEADERS: usize = 16;
 
 /// A body as it is, and its gzip form, made on first use and kept.
 #[derive(Debug)]
@@ -38,15 +41,24 @@ impl Compressible {
     /// The response for `req`: compressed when the browser accepts gzip. A clone of the kept
     /// bytes counts a reference; it copies nothing.
     pub fn response(&self, req: &Request, content_type: &'static str) -> Response {
-        let builder = Response::builder()
-            .content_type(content_type)
-            .header(header::VARY, HeaderValue::from_static("accept-encoding"));
-        match self.gzip().filter(|_| accepts_gzip(req)) {
-            Some(gzip) => builder
-                .header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"))
-                .body(gzip.clone()),
-            None => builder.body(self.identity.clone()),
-        }
+        // Room for the security headers every response gets: the map is made once.
+        let mut headers = HeaderMap::with_capacity(RESPONSE_HEADERS);
+        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        let body = match self.gzip().filter(|_| accepts_gzip(req)) {
+            Some(gzip) => {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                gzip.clone()
+            }
+            None => self.identity.clone(),
+        };
+        let parts = ResponseParts {
+            status: StatusCode::OK,
+            version: Version::default(),
+            headers,
+            extensions: Extensions::default(),
+        };
+        Response::from_parts(parts, body.into())
     }
 }
 

@@ -8,7 +8,7 @@ pub mod tenant_admin;
 use poem::{get, post, Endpoint, EndpointExt, Route};
 
 use crate::access::route_table;
-use crate::http::middleware::{request_context, security_headers};
+use crate::http::middleware::request_context;
 use crate::http::state::AppState;
 
 pub fn portal() -> Route {
@@ -144,8 +144,5 @@ pub fn portal() -> Route {
 
 /// `routes` behind the portal's middleware, with the shared state.
 pub fn serve(routes: Route, state: AppState) -> impl Endpoint {
-    routes
-        .around(request_context)
-        .around(security_headers)
-        .data(state)
+    routes.around(request_context).data(state)
 }

@@ -1,5 +1,5 @@
 //! The request context around every request: request id, language, tenant by `Host`, the
-//! tenant gate, the CSRF check, error pages and the request log.
+//! tenant gate, the CSRF check, error pages, the security headers and the request log.
 
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -17,6 +17,7 @@ use crate::http::cookies;
 use crate::http::csrf;
 use crate::http::error::AppError;
 use crate::http::form_token::LazyToken;
+use crate::http::middleware::security_headers::{self, Privacy};
 use crate::http::portal::{RequestContext, RequestId};
 use crate::http::state::AppState;
 
@@ -70,6 +71,7 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
         (Some(_), Some(host)) => host.as_str(),
         _ => &state.config.web.platform_domain,
     });
+    let privacy = Privacy::of(&req, state.config.web.https);
     let ctx = RequestContext {
         // 128 random bits from the thread's generator: no system call per request.
         request_id: RequestId(rand::random::<u128>()),
@@ -135,6 +137,7 @@ pub async fn request_context<E: Endpoint>(ep: Arc<E>, mut req: Request) -> poem:
             )
         }
     };
+    security_headers::apply(privacy, &mut response);
     if let Ok(value) = ctx.request_id.to_string().parse() {
         response.headers_mut().insert("x-request-id", value);
     }

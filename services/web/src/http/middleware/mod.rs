@@ -1,10 +1,9 @@
-//! What runs around every request, outermost first: the request context (request id,
-//! language, tenant by `Host`, the tenant gate, error pages, the request log) and the security
-//! headers.
+//! What runs around every request: the request context (request id, language, tenant by
+//! `Host`, the tenant gate, error pages, the request log), which also sets the security headers
+//! on every response it gives.
 
 mod context;
 pub mod error_page;
-mod security_headers;
+pub mod security_headers;
 
 pub use context::request_context;
-pub use security_headers::security_headers;
