@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Fetches the NL Design System CSS components the portal is built from, checks each tarball
-# against the integrity the npm registry published for it, and places the stylesheet and its
-# licence under services/web/static/vendor/, where the web service embeds them.
+# Fetches the NL Design System CSS components the portal is built from, and the accessibility
+# checker the browser tests run (axe-core), checks each tarball against the integrity the npm
+# registry published for it, and places the files: the stylesheet and its licence under
+# services/web/static/vendor/, where the web service embeds them; axe under tests/vendor/.
 #
 # The files there are not committed: every build entry point (.ci/run, bin/test, bin/up,
 # bin/bench, bin/sqlx-prepare, the Dockerfile) runs this script first. Tarballs are cached in
@@ -12,18 +13,19 @@ set -Eeuo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 CACHE="${ZORGPORTAAL_CACHE:-$HOME/.cache/zorgportaal}/npm"
 REGISTRY="${NPM_REGISTRY:-https://registry.npmjs.org}"
-VENDOR="$ROOT/services/web/static/vendor"
+WEB="services/web/static/vendor"
 
-# package | version | integrity (sha512, base64) | files to place: source in the tarball => name
+# package | version | integrity (sha512, base64) | files to place: source in the tarball => path
 PACKAGES=(
-  "@utrecht/component-library-css|9.0.4|sha512-gVA7D6GfP9/+fzehkYLSBR+0UPUTA97PZmgvTYQE88lPQhHGMlUk8FjmCpLKRsRC9hAYd32JuF/KzG6fmBfjJA==|package/dist/index.css=>utrecht-components.css package/LICENSE.md=>utrecht-components.LICENSE.md"
+  "@utrecht/component-library-css|9.0.4|sha512-gVA7D6GfP9/+fzehkYLSBR+0UPUTA97PZmgvTYQE88lPQhHGMlUk8FjmCpLKRsRC9hAYd32JuF/KzG6fmBfjJA==|package/dist/index.css=>$WEB/utrecht-components.css package/LICENSE.md=>$WEB/utrecht-components.LICENSE.md"
+  "axe-core|4.14.1|sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==|package/axe.min.js=>tests/vendor/axe.min.js package/LICENSE=>tests/vendor/axe-core.LICENSE"
 )
 
 # The sha512 of a file as hex, and the hex of an npm integrity string, to compare the two.
 sha512_hex() { sha512sum "$1" | cut -d' ' -f1; }
 integrity_hex() { base64 -d <<<"${1#sha512-}" | od -An -v -tx1 | tr -d ' \n'; }
 
-mkdir -p "$CACHE" "$VENDOR"
+mkdir -p "$CACHE"
 for entry in "${PACKAGES[@]}"; do
   IFS='|' read -r name version integrity files <<<"$entry"
   tarball="$CACHE/${name//\//__}-$version.tgz"
@@ -39,7 +41,8 @@ for entry in "${PACKAGES[@]}"; do
     mv "$tarball.part" "$tarball"
   fi
   for file in $files; do
-    source="${file%%=>*}" target="$VENDOR/${file##*=>}"
+    source="${file%%=>*}" target="$ROOT/${file##*=>}"
+    mkdir -p "$(dirname "$target")"
     tar -xzOf "$tarball" "$source" >"$target.part"
     if cmp -s "$target.part" "$target"; then rm "$target.part"; else mv "$target.part" "$target"; fi
   done

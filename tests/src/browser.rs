@@ -202,6 +202,40 @@ impl Browser {
             .unwrap_or_else(|e| panic!("emulate forced colours: {e}"));
     }
 
+    /// What axe-core (fetched with the design system into `tests/vendor/`) finds against WCAG
+    /// 2.2 A and AA on the page now shown: one line per rule broken, with where.
+    pub async fn accessibility_violations(&self) -> Vec<String> {
+        static AXE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let axe = AXE.get_or_init(|| {
+            let path = workspace_root().join("tests/vendor/axe.min.js");
+            fs::read_to_string(&path).unwrap_or_else(|e| {
+                panic!(
+                    "{}: {e} (infra/design-system/fetch.sh fetches it)",
+                    path.display()
+                )
+            })
+        });
+        // A script given through WebDriver runs outside the page's content security policy.
+        self.client()
+            .execute(axe, vec![])
+            .await
+            .unwrap_or_else(|e| panic!("load axe-core: {e}"));
+        let found = self
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 axe.run(document, { runOnly: { type: 'tag', values:\
+                   ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'] } })\
+                   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): '\
+                     + v.nodes.map(n => n.target.join(' ')).join(', '))))\
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("run axe-core: {e}"));
+        serde_json::from_value(found).expect("axe's findings as a list of text")
+    }
+
     /// The WebDriver client itself, for what the helpers do not cover (scripts, windows, keys).
     pub fn webdriver(&self) -> &Client {
         self.client()
