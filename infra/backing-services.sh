@@ -6,7 +6,8 @@
 #   bash infra/backing-services.sh status [service...]   one line per service: up/down
 #
 # Services: postgres rabbitmq garage maildev chromium (default: all five). chromium is Debian's
-# headless browser and its WebDriver, for the browser tests: installed when missing, never run.
+# headless browser and its WebDriver, for the browser tests, with a Java runtime for their HTML
+# checker: installed when missing, never run.
 # Settings come from the environment, with infra/dev.env filling in what is unset.
 # Caches, logs and runtime state live under ${ZORGPORTAAL_CACHE:-$HOME/.cache/zorgportaal}.
 # A service that already answers on its port is left alone, whoever started it.
@@ -593,7 +594,7 @@ maildev_status() {
   fi
 }
 
-# ---------------------------------------------------------------- chromium (browser tests)
+# ---------------------------------------------------------------- chromium (browser tests; and Java for their HTML checker)
 
 # Nothing runs here: each browser test starts its own chromedriver, which starts Chromium.
 chromium_installed() { [[ -x $CHROMIUM_BIN && -x $CHROMEDRIVER_BIN ]]; }
@@ -601,6 +602,8 @@ chromium_installed() { [[ -x $CHROMIUM_BIN && -x $CHROMEDRIVER_BIN ]]; }
 chromium_version() { "$CHROMIUM_BIN" --version 2>/dev/null | head -n 1 || true; }
 
 chromium_up() {
+  # The browser tests also run the Nu Html Checker, a Java program.
+  command -v java >/dev/null || apt_install default-jre-headless
   if chromium_installed; then
     say chromium "installed: $(chromium_version)"
     return 0

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Fetches the NL Design System CSS components the portal is built from, and the accessibility
-# checker the browser tests run (axe-core), checks each tarball against the integrity the npm
-# registry published for it, and places the files: the stylesheet and its licence under
-# services/web/static/vendor/, where the web service embeds them; axe under tests/vendor/.
+# Fetches the NL Design System CSS components the portal is built from, and the checkers the
+# browser tests run (axe-core for accessibility, the Nu Html Checker for HTML), checks each
+# tarball against the integrity the npm registry published for it, and places the files: the
+# stylesheet and its licence under services/web/static/vendor/, where the web service embeds
+# them; the checkers under tests/vendor/.
 #
 # The files there are not committed: every build entry point (.ci/run, bin/test, bin/up,
 # bin/bench, bin/sqlx-prepare, the Dockerfile) runs this script first. Tarballs are cached in
@@ -18,6 +19,7 @@ WEB="services/web/static/vendor"
 # package | version | integrity (sha512, base64) | files to place: source in the tarball => path
 PACKAGES=(
   "@utrecht/component-library-css|9.0.4|sha512-gVA7D6GfP9/+fzehkYLSBR+0UPUTA97PZmgvTYQE88lPQhHGMlUk8FjmCpLKRsRC9hAYd32JuF/KzG6fmBfjJA==|package/dist/index.css=>$WEB/utrecht-components.css package/LICENSE.md=>$WEB/utrecht-components.LICENSE.md"
+  "vnu-jar|26.9.27|sha512-TkQd5DFfOaWC9ebtvozTsrH2Vaod3jYg+vrOeREzIXxBexLz9+rS2DNtjn7+RPUiZhgli0SghgBX6RJRNea0KA==|package/build/dist/vnu.jar=>tests/vendor/vnu.jar package/LICENSE=>tests/vendor/vnu.LICENSE"
   "axe-core|4.14.1|sha512-FHfa+lmNjQZfJz1q8wKqIDwC6DExcHt/pkjNQb09a3NPjCKg2rhu5qb2S4r76ASyFNNtuFooJpZe37OgudVGtQ==|package/axe.min.js=>tests/vendor/axe.min.js package/LICENSE=>tests/vendor/axe-core.LICENSE"
 )
 

@@ -66,6 +66,37 @@ pub struct Browser {
     cleaned_up: bool,
 }
 
+/// What the Nu Html Checker (fetched with the design system into `tests/vendor/`) finds wrong
+/// in `files`: its error lines, none when the HTML is valid.
+pub fn html_errors(files: &[PathBuf]) -> Vec<String> {
+    let jar = workspace_root().join("tests/vendor/vnu.jar");
+    let output = std::process::Command::new("java")
+        .arg("-jar")
+        .arg(&jar)
+        .args(["--errors-only", "--format", "gnu"])
+        .args(files)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "run java -jar {} (a Java runtime is needed): {e}",
+                jar.display()
+            )
+        });
+    let report = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    let errors: Vec<String> = report
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect();
+    assert!(
+        output.status.success() || !errors.is_empty(),
+        "the HTML checker failed without a report: {}",
+        output.status
+    );
+    errors
+}
+
 /// A Chrome DevTools command, sent through chromedriver's own endpoint for them.
 #[derive(Debug)]
 struct DevTools {
@@ -234,6 +265,22 @@ impl Browser {
             .await
             .unwrap_or_else(|e| panic!("run axe-core: {e}"));
         serde_json::from_value(found).expect("axe's findings as a list of text")
+    }
+
+    /// The HTML of the page now shown as the server sent it (fetched again with the browser's
+    /// cookies: only for pages that a second GET does not change).
+    pub async fn page_source_as_sent(&self) -> String {
+        let source = self
+            .client()
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 fetch(location.href, { credentials: 'same-origin' }).then(r => r.text()).then(done)\
+                   .catch(e => done('fetch failed: ' + e));",
+                vec![],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("fetch the page's HTML: {e}"));
+        source.as_str().unwrap_or_default().to_owned()
     }
 
     /// The WebDriver client itself, for what the helpers do not cover (scripts, windows, keys).

@@ -754,7 +754,8 @@ async fn the_main_pages_on_a_computer_and_a_phone() {
 
 /// Every page of the portal and of `/beheer`, signed out, signed in and as the organisation's
 /// administrator, at 320, 390, 640 (a computer's 1280 at 200 % zoom) and 1280 px: axe-core finds
-/// no WCAG 2.2 A or AA violation, and nothing scrolls sideways (WCAG 1.4.4, 1.4.10).
+/// no WCAG 2.2 A or AA violation, nothing scrolls sideways (WCAG 1.4.4, 1.4.10), and the HTML
+/// as sent passes the Nu Html Checker.
 #[tokio::test]
 async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
     let platform = TestPlatform::start().await;
@@ -769,6 +770,8 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
     let mut browser = Browser::start("every_page_passes_axe").await;
     browser.goto(&format!("{base}/taal?lang=nl")).await;
     let mut problems = Vec::new();
+    let mut sources = Vec::new();
+    let mut source_paths = Vec::new();
     let widths = [320, 390, 640, 1280];
     // How far the page scrolls sideways, and the innermost elements that reach past the edge.
     let sideways = "const over = Math.max(0, document.scrollingElement.scrollWidth - window.innerWidth);\
@@ -795,6 +798,12 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
                 }
                 for violation in browser.accessibility_violations().await {
                     problems.push(format!("{path} at {width} px: {violation}"));
+                }
+                if width == 1280 {
+                    let html = browser.page_source_as_sent().await;
+                    let name = format!("page-{:02}.html", sources.len() + 1);
+                    sources.push(browser.keep_artifact(&name, html.as_bytes()));
+                    source_paths.push(format!("{name}: {path}"));
                 }
             }
         }
@@ -892,11 +901,25 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
     }
     walk(&mut browser, &signed_in).await;
 
+    // The HTML as sent, every page once, through the Nu Html Checker, which is shown to catch
+    // a stray end tag first.
+    let broken = browser.keep_artifact(
+        "broken.html",
+        b"<!doctype html><html lang=\"nl\"><title>x</title><p>tekst</span>",
+    );
+    let caught = zorgportaal_tests::browser::html_errors(&[broken]);
+    assert!(
+        caught.iter().any(|e| e.contains("Stray end tag")),
+        "{caught:?}"
+    );
+    let errors = zorgportaal_tests::browser::html_errors(&sources);
+    problems.extend(errors.into_iter().map(|e| format!("HTML: {e}")));
     assert!(
         problems.is_empty(),
-        "{} problems:\n{}",
+        "{} problems:\n{}\n(pages: {})",
         problems.len(),
-        problems.join("\n")
+        problems.join("\n"),
+        source_paths.join(", ")
     );
     browser.close().await;
     platform.finish().await;
