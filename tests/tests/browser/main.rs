@@ -752,15 +752,26 @@ async fn the_main_pages_on_a_computer_and_a_phone() {
     platform.finish().await;
 }
 
+/// The primary buttons and the links in a page's content whose colour is not the organisation's
+/// primary colour (#7a2e8f) as the page shows them now; those that delete something keep their
+/// warning colour.
+const OFF_BRAND: &str = "const brand = 'rgb(122, 46, 143)';\
+    const buttons = [...document.querySelectorAll('main .utrecht-button--primary-action, main .utrecht-button-link--primary-action')]\
+      .filter(e => e.checkVisibility() && !e.matches('.utrecht-button--danger') && getComputedStyle(e).backgroundColor !== brand);\
+    const links = [...document.querySelectorAll('main a.utrecht-link, main .care-nav__link')]\
+      .filter(e => e.checkVisibility() && !e.matches('.zorgportaal-danger-link, :hover, :focus') && getComputedStyle(e).color !== brand);\
+    return [...buttons, ...links].map(e => e.tagName.toLowerCase() + ' ' + e.textContent.trim().slice(0, 30))";
+
 /// Every page of the portal and of `/beheer`, signed out, signed in and as the organisation's
 /// administrator, at 320, 390, 640 (a computer's 1280 at 200 % zoom) and 1280 px: axe-core finds
 /// no WCAG 2.2 A or AA violation, nothing scrolls sideways (WCAG 1.4.4, 1.4.10), and the HTML
-/// as sent passes the Nu Html Checker.
+/// as sent passes the Nu Html Checker; and every primary button and content link is in the
+/// organisation's colour.
 #[tokio::test]
 async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
     let platform = TestPlatform::start().await;
     let tenant = platform
-        .create_tenant("Zorggroep Toegankelijk", "#1d4f91")
+        .create_tenant("Zorggroep Toegankelijk", "#7a2e8f")
         .await;
     let base = portal_base(&platform, &tenant);
     let email = platform.unique_email("toegankelijk");
@@ -800,6 +811,17 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
                     problems.push(format!("{path} at {width} px: {violation}"));
                 }
                 if width == 1280 {
+                    // The organisation's colour reaches every primary button and link.
+                    let off_brand = browser
+                        .webdriver()
+                        .execute(OFF_BRAND, vec![])
+                        .await
+                        .unwrap();
+                    if off_brand != serde_json::json!([]) {
+                        problems.push(format!(
+                            "{path}: not in the organisation's colour: {off_brand}"
+                        ));
+                    }
                     let html = browser.page_source_as_sent().await;
                     let name = format!("page-{:02}.html", sources.len() + 1);
                     sources.push(browser.keep_artifact(&name, html.as_bytes()));
