@@ -1,5 +1,6 @@
-//! One care page and everything on it (CP): the page and its members, and what happens to
-//! pages when an account leaves.
+//! One care page and everything on it (CP): the page and its members, the rights of its
+//! personal network, and what happens to pages when an account leaves.
 
 pub mod leaving;
 pub mod page;
+pub mod rights;
