@@ -3,6 +3,7 @@
 
 use common::accounts::AccountId;
 use common::care::page::{self as care_page, CarePageId, Role};
+use common::care::rights::{Preset, Rights};
 use common::infra::clock::Clock;
 use common::infra::tenancy::{in_tenant, Tenant};
 use reqwest::StatusCode;
@@ -28,8 +29,8 @@ pub async fn create_page(visitor: &mut Visitor, voor: &str, name: &str, birth_da
     Uuid::parse_str(id.split('?').next().unwrap()).unwrap()
 }
 
-/// Adds `account` to the page with `role`, as the personal network will (a domain call, no
-/// HTTP).
+/// Adds `account` to the page with `role` and every right of the personal network ("Alles"),
+/// as the personal network will (a domain call, no HTTP).
 pub async fn add_member(
     platform: &TestPlatform,
     tenant: &Tenant,
@@ -37,9 +38,29 @@ pub async fn add_member(
     account: AccountId,
     role: Role,
 ) {
+    add_member_with(
+        platform,
+        tenant,
+        page,
+        account,
+        role,
+        Rights::preset(Preset::Everything),
+    )
+    .await;
+}
+
+/// Adds `account` to the page with `role` and `rights`.
+pub async fn add_member_with(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    page: Uuid,
+    account: AccountId,
+    role: Role,
+    rights: Rights,
+) {
     let now = platform.clock.now();
     in_tenant(&platform.db, &tenant.slug, async |tx| {
-        care_page::add_member(tx, CarePageId(page), account, role, now).await
+        care_page::add_member(tx, CarePageId(page), account, role, rights, now).await
     })
     .await
     .unwrap();

@@ -7,6 +7,7 @@
 //! which the control visitor of each route would notice.
 
 use common::care::page::Role;
+use common::care::rights::{Preset, Right, Rights};
 use common::infra::clock::Clock;
 use common::organisation::admins;
 use reqwest::StatusCode;
@@ -14,7 +15,7 @@ use uuid::Uuid;
 use web::access::care_page::Need;
 use web::access::route_table::RouteInfo;
 use zorgportaal_tests::accounts::{account_id, sign_in_on, signed_in};
-use zorgportaal_tests::care_pages::{add_member, create_page};
+use zorgportaal_tests::care_pages::{add_member, add_member_with, create_page};
 use zorgportaal_tests::{Page, TestPlatform, Visitor};
 
 /// What the door must answer one visitor.
@@ -119,9 +120,21 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
         "03-02-1950",
     )
     .await;
+    // A member with every right of the personal network, one with none.
     let (mut member, member_email) = signed_in(&platform, &here, "lid").await;
     let member_id = account_id(&platform, &member_email).await;
     add_member(&platform, &here, page, member_id, Role::Lid).await;
+    let (mut rightless, rightless_email) = signed_in(&platform, &here, "zonder").await;
+    let rightless_id = account_id(&platform, &rightless_email).await;
+    add_member_with(
+        &platform,
+        &here,
+        page,
+        rightless_id,
+        Role::Lid,
+        Rights::NONE,
+    )
+    .await;
     let (mut stranger, _) = signed_in(&platform, &here, "vreemde").await;
     let (mut other_page_owner, _) = signed_in(&platform, &here, "ander").await;
     create_page(
@@ -138,14 +151,40 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
     let mut elsewhere_here = sign_in_on(&platform, &here, &elsewhere_email).await;
     let mut signed_out = Visitor::new(&platform, &here.hosts[0]);
 
+    let page_id = page;
     let page = page.to_string();
     let mut cases = 0;
     for (method, path, need) in methods(web::routes::portal::care_page::doors(), &page) {
-        let for_members = match need {
-            Need::Member => Expected::LetThrough,
-            Need::Beheerder => Expected::Forbidden,
+        let (for_members, for_rightless) = match need {
+            Need::Member => (Expected::LetThrough, Expected::LetThrough),
+            Need::Right(_) | Need::AnyRight(_) => (Expected::LetThrough, Expected::Forbidden),
+            Need::Beheerder => (Expected::Forbidden, Expected::Forbidden),
         };
-        let visitors: [(&str, &mut Visitor, Expected); 6] = [
+        // A member with every right but the one the route needs (all of them, for a route
+        // that opens with any of several).
+        let needed: &[Right] = match &need {
+            Need::Right(right) => std::slice::from_ref(right),
+            Need::AnyRight(any) => any,
+            Need::Member | Need::Beheerder => &[],
+        };
+        if !needed.is_empty() {
+            let all_but = needed
+                .iter()
+                .fold(Rights::preset(Preset::Everything), |rights, right| {
+                    rights.without(*right)
+                });
+            let who = format!("bijna-{cases}");
+            let (mut almost, almost_email) = signed_in(&platform, &here, &who).await;
+            let almost_id = account_id(&platform, &almost_email).await;
+            add_member_with(&platform, &here, page_id, almost_id, Role::Lid, all_but).await;
+            check(
+                &ask(&mut almost, method, &path).await,
+                Expected::Forbidden,
+                &format!("member with every right but {needed:?}: {method} {path}"),
+            );
+            cases += 1;
+        }
+        let visitors: [(&str, &mut Visitor, Expected); 7] = [
             ("signed out", &mut signed_out, Expected::SignIn),
             ("stranger", &mut stranger, Expected::NotFound),
             (
@@ -158,7 +197,8 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
                 &mut elsewhere_here,
                 Expected::NotFound,
             ),
-            ("member without beheerrechten", &mut member, for_members),
+            ("member with every right", &mut member, for_members),
+            ("member without rights", &mut rightless, for_rightless),
             ("beheerder", &mut beheerder, Expected::LetThrough),
         ];
         for (who, visitor, expected) in visitors {

@@ -73,9 +73,10 @@ async fn leave_page(
     account: AccountId,
     now: OffsetDateTime,
 ) -> Result<PageLeft, LeaveError> {
-    let Some((page, role)) = care_page::access(tx, page_id, account).await? else {
+    let Some((page, membership)) = care_page::access(tx, page_id, account).await? else {
         return Ok(PageLeft::NotMember);
     };
+    let role = membership.role;
     let others: Vec<care_page::Member> = care_page::members(tx, page_id)
         .await?
         .into_iter()

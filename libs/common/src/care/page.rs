@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::accounts::{AccountId, PersonName};
 use crate::audit::trail::record as audit;
+use crate::care::rights::{Preset, Rights};
 use crate::infra::tenancy::{TenantId, TenantTx};
 
 #[derive(Debug, thiserror::Error)]
@@ -288,7 +289,7 @@ pub async fn create(
         now,
     )
     .await?;
-    add_member(tx, id, creator, Role::Beheerder, now).await?;
+    add_member(tx, id, creator, Role::Beheerder, Rights::NONE, now).await?;
     Ok(CarePage {
         id,
         for_whom: new.for_whom,
@@ -307,16 +308,20 @@ pub async fn add_member(
     page: CarePageId,
     account: AccountId,
     role: Role,
+    rights: Rights,
     now: OffsetDateTime,
 ) -> Result<(), CarePageError> {
     let tenant = tenant_id(tx).await?;
+    let keys: Vec<String> = rights.keys().into_iter().map(str::to_owned).collect();
     sqlx::query!(
-        "INSERT INTO care_page_members (care_page_id, account_id, role, added_at)
-         VALUES ($1, $2, $3, $4)
-         ON CONFLICT (care_page_id, account_id) DO UPDATE SET role = EXCLUDED.role",
+        "INSERT INTO care_page_members (care_page_id, account_id, role, rights, added_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (care_page_id, account_id)
+         DO UPDATE SET role = EXCLUDED.role, rights = EXCLUDED.rights",
         page as CarePageId,
         account as AccountId,
         role as Role,
+        &keys,
         now,
     )
     .execute(tx.conn())
@@ -338,17 +343,36 @@ pub async fn add_member(
     Ok(())
 }
 
+/// What a member holds on a page: the role, and the rights of the personal network (NET-2). A
+/// beheerder holds every right on top of what is stored for them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Membership {
+    pub role: Role,
+    pub rights: Rights,
+}
+
+impl Membership {
+    /// The rights that decide what the member may open.
+    pub fn effective_rights(self) -> Rights {
+        match self.role {
+            Role::Beheerder => Rights::preset(Preset::Everything),
+            Role::Lid => self.rights,
+        }
+    }
+}
+
 /// The page with `id` and the role `account` has on it, if the page exists in this tenant and
 /// the account is a member; `None` otherwise (the caller cannot tell which).
 pub async fn access(
     tx: &mut TenantTx,
     id: CarePageId,
     account: AccountId,
-) -> Result<Option<(CarePage, Role)>, sqlx::Error> {
+) -> Result<Option<(CarePage, Membership)>, sqlx::Error> {
     let row = sqlx::query!(
         r#"SELECT p.id AS "id: CarePageId", p.for_whom AS "for_whom: ForWhom", p.client_name,
                   p.birth_date, p.client_record_id AS "client_record_id: ClientRecordId",
-                  p.created_by AS "created_by: AccountId", p.created_at, m.role AS "role: Role"
+                  p.created_by AS "created_by: AccountId", p.created_at, m.role AS "role: Role",
+                  m.rights
              FROM care_pages p
              JOIN care_page_members m ON m.care_page_id = p.id AND m.account_id = $2
             WHERE p.id = $1 AND p.deleted_at IS NULL"#,
@@ -357,18 +381,26 @@ pub async fn access(
     )
     .fetch_optional(tx.conn())
     .await?;
-    Ok(row.map(|row| {
-        let page = CarePage {
-            id: row.id,
-            for_whom: row.for_whom,
-            client_name: row.client_name,
-            birth_date: row.birth_date,
-            client_record_id: row.client_record_id,
-            created_by: row.created_by,
-            created_at: row.created_at,
-        };
-        (page, row.role)
-    }))
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let rights = Rights::from_keys(&row.rights).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+    let page = CarePage {
+        id: row.id,
+        for_whom: row.for_whom,
+        client_name: row.client_name,
+        birth_date: row.birth_date,
+        client_record_id: row.client_record_id,
+        created_by: row.created_by,
+        created_at: row.created_at,
+    };
+    Ok(Some((
+        page,
+        Membership {
+            role: row.role,
+            rights,
+        },
+    )))
 }
 
 /// A member as the page's administration list shows them.
@@ -581,7 +613,7 @@ pub async fn restore(
     )
     .execute(tx.conn())
     .await?;
-    add_member(tx, page, activator, Role::Beheerder, now).await?;
+    add_member(tx, page, activator, Role::Beheerder, Rights::NONE, now).await?;
     audit(
         tx,
         activator,

@@ -196,6 +196,34 @@ impl Rights {
     }
 }
 
+impl Rights {
+    /// The keys to store, in the order of the form.
+    pub fn keys(self) -> Vec<&'static str> {
+        self.iter().map(Right::key).collect()
+    }
+
+    /// Rights as stored: every key known and every dependency met, or the reason why not.
+    pub fn from_keys<S: AsRef<str>>(keys: &[S]) -> Result<Rights, StoredRightsError> {
+        let rights = keys
+            .iter()
+            .map(|key| {
+                Right::from_key(key.as_ref())
+                    .ok_or_else(|| StoredRightsError::Unknown(key.as_ref().to_owned()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Rights::new(rights)?)
+    }
+}
+
+/// Stored rights the model cannot read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoredRightsError {
+    #[error("unknown right {0:?}")]
+    Unknown(String),
+    #[error(transparent)]
+    MissingDependency(#[from] MissingDependency),
+}
+
 impl fmt::Debug for Rights {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set().entries(self.iter()).finish()
@@ -288,6 +316,32 @@ mod tests {
         assert!(!without_dossier.contains(Right::DossierApprovePlans));
         assert!(without_dossier.contains(Right::CalendarManage));
         assert_eq!(Rights::new(without_dossier.iter()), Ok(without_dossier));
+    }
+
+    #[test]
+    fn rights_are_stored_by_their_keys_and_read_back_only_when_valid() {
+        let basic = Rights::preset(Preset::Basic);
+        assert_eq!(
+            basic.keys(),
+            ["agenda", "agenda_beheren", "berichten_netwerk"]
+        );
+        assert_eq!(Rights::from_keys(&basic.keys()), Ok(basic));
+        assert_eq!(
+            Rights::from_keys(&["agenda", "toveren"]),
+            Err(StoredRightsError::Unknown("toveren".into()))
+        );
+        assert!(matches!(
+            Rights::from_keys(&["plannen_goedkeuren"]),
+            Err(StoredRightsError::MissingDependency(_))
+        ));
+    }
+
+    #[test]
+    fn the_database_knows_every_key_the_model_stores() {
+        let migration = include_str!("../../migrations/tenant/0007_member_rights.sql");
+        for right in Right::ALL {
+            assert!(migration.contains(&format!("'{}'", right.key())), "{right}");
+        }
     }
 
     #[test]

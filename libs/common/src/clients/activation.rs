@@ -274,11 +274,14 @@ async fn linkable(
     page: CarePageId,
     account: AccountId,
 ) -> Result<Result<CarePageId, Refusal>, sqlx::Error> {
-    Ok(match care_page::access(tx, page, account).await? {
-        Some((found, Role::Beheerder)) if found.client_record_id.is_none() => Ok(found.id),
-        Some((_, Role::Beheerder)) => Err(Refusal::PageLinked),
-        _ => Err(Refusal::NotBeheerder),
-    })
+    let found = care_page::access(tx, page, account).await?;
+    Ok(
+        match found.map(|(found, membership)| (found, membership.role)) {
+            Some((found, Role::Beheerder)) if found.client_record_id.is_none() => Ok(found.id),
+            Some((_, Role::Beheerder)) => Err(Refusal::PageLinked),
+            _ => Err(Refusal::NotBeheerder),
+        },
+    )
 }
 
 /// Uses the code up ("Ik ga akkoord") and links a care page to the client record: `page` when

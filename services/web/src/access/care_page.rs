@@ -3,7 +3,8 @@
 //! not revealed); what the route needs beyond membership is declared in the care page's route
 //! table ([`Need`]) and refused with 403.
 
-use common::care::page::{self as care_page, CarePage, CarePageId, Role};
+use common::care::page::{self as care_page, CarePage, CarePageId, Membership, Role};
+use common::care::rights::Right;
 use common::infra::tenancy::in_tenant_read_only;
 use poem::{FromRequest, Request, RequestBody};
 use uuid::Uuid;
@@ -14,21 +15,27 @@ use crate::http::error::AppError;
 use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
-/// What a care-page route needs of the member. The rights of the personal network (NET-2)
-/// join here as further variants.
+/// What a care-page route needs of the member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
     /// Any member of the page.
     Member,
+    /// A right of the personal network (NET-2); a beheerder holds every right.
+    Right(Right),
+    /// One of these rights, any one (Berichten opens with either messages right).
+    AnyRight(&'static [Right]),
     /// A beheerder of the page: every change to the page itself.
     Beheerder,
 }
 
 impl Need {
-    fn allows(self, role: Role) -> bool {
+    pub fn allows(self, membership: Membership) -> bool {
+        let rights = membership.effective_rights();
         match self {
             Need::Member => true,
-            Need::Beheerder => role == Role::Beheerder,
+            Need::Right(right) => rights.contains(right),
+            Need::AnyRight(any) => any.iter().any(|right| rights.contains(*right)),
+            Need::Beheerder => membership.role == Role::Beheerder,
         }
     }
 }
@@ -41,6 +48,8 @@ pub struct CarePageAccess {
     pub me: SignedIn,
     pub page: CarePage,
     pub role: Role,
+    /// The role and the rights of the personal network.
+    pub membership: Membership,
 }
 
 impl Door for Need {
@@ -62,8 +71,8 @@ impl Door for Need {
         .map_err(AppError::internal)?;
         // Another tenant's page, a deleted page and a page of which the account is no member
         // all look the same: not found.
-        let (page, role) = found.ok_or(AppError::NotFound)?;
-        if !self.allows(role) {
+        let (page, membership) = found.ok_or(AppError::NotFound)?;
+        if !self.allows(membership) {
             return Err(AppError::Forbidden.into());
         }
         req.set_data(me.viewer());
@@ -71,7 +80,8 @@ impl Door for Need {
             portal,
             me,
             page,
-            role,
+            role: membership.role,
+            membership,
         });
         Ok(())
     }

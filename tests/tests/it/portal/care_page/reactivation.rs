@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use common::accounts::{AccountId, EmailAddress};
 use common::care::page::{self as care_page, CarePageId, Role};
+use common::care::rights::{Preset, Rights};
 use common::clients::activation;
 use common::clients::records::{self, NewClient, NewClientForm, RecordError};
 use common::infra::clock::Clock;
@@ -86,7 +87,15 @@ async fn a_deleted_linked_page_comes_back_with_its_members_when_activated_again(
     let (mut son, son_email) = signed_in(&platform, &tenant, "zoon").await;
     let son_id = account(&platform, &son_email).await;
     in_tenant(&platform.db, &tenant.slug, async |tx| {
-        care_page::add_member(tx, CarePageId(page), son_id, Role::Lid, now).await
+        care_page::add_member(
+            tx,
+            CarePageId(page),
+            son_id,
+            Role::Lid,
+            Rights::preset(Preset::Everything),
+            now,
+        )
+        .await
     })
     .await
     .unwrap();

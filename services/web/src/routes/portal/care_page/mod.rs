@@ -14,7 +14,8 @@ pub mod new;
 pub mod profile;
 pub mod sections;
 
-use common::care::page::{self as care_page, BirthDate, CarePageId, ForWhom, Role};
+use common::care::page::{self as care_page, BirthDate, CarePageId, ForWhom, Membership, Role};
+use common::care::rights::Right;
 use minijinja::context;
 use minijinja::value::Value;
 use poem::http::StatusCode;
@@ -33,16 +34,17 @@ use crate::http::state::AppState;
 /// Every route of a care page, with what each method needs of the member.
 pub fn table() -> Vec<TableRoute<Need>> {
     use Need::{Beheerder, Member};
+    let section = |segment| section_need(segment);
     vec![
         route("/zorgpagina/:id").get(Member, home::home),
-        route("/zorgpagina/:id/kalender").get(Member, sections::calendar),
-        route("/zorgpagina/:id/berichten").get(Member, sections::messages),
-        route("/zorgpagina/:id/dossier").get(Member, sections::dossier),
-        route("/zorgpagina/:id/notities").get(Member, sections::notes),
-        route("/zorgpagina/:id/connecties").get(Member, sections::connections),
-        route("/zorgpagina/:id/meldingen").get(Member, sections::notifications),
+        route("/zorgpagina/:id/kalender").get(section("kalender"), sections::calendar),
+        route("/zorgpagina/:id/berichten").get(section("berichten"), sections::messages),
+        route("/zorgpagina/:id/dossier").get(section("dossier"), sections::dossier),
+        route("/zorgpagina/:id/notities").get(section("notities"), sections::notes),
+        route("/zorgpagina/:id/connecties").get(section("connecties"), sections::connections),
+        route("/zorgpagina/:id/meldingen").get(section("meldingen"), sections::notifications),
         route("/zorgpagina/:id/profiel")
-            .get(Member, profile::profile)
+            .get(section("profiel"), profile::profile)
             .post(Beheerder, profile::update_profile),
         route("/zorgpagina/:id/beheerders")
             .get(Member, admins::admins)
@@ -113,16 +115,37 @@ pub fn has_page_here(items: &[SwitcherItem]) -> bool {
     items.iter().any(|i| i.other_portal.is_none())
 }
 
-/// The sections of a care page (CP-6), in menu order: (path segment, catalogue key, built).
-const SECTIONS: &[(&str, &str)] = &[
-    ("kalender", "care-nav-calendar"),
-    ("berichten", "care-nav-messages"),
-    ("dossier", "care-nav-dossier"),
-    ("notities", "care-nav-notes"),
-    ("connecties", "care-nav-connections"),
-    ("profiel", "care-nav-profile"),
-    ("meldingen", "care-nav-notifications"),
+/// The sections of a care page (CP-6), in menu order: (path segment, catalogue key, what a
+/// member needs to open it). The route table and the menu both read the need from here, so the
+/// menu shows exactly what the door lets through.
+const SECTIONS: &[(&str, &str, Need)] = &[
+    (
+        "kalender",
+        "care-nav-calendar",
+        Need::Right(Right::CalendarAccess),
+    ),
+    (
+        "berichten",
+        "care-nav-messages",
+        Need::AnyRight(&[Right::MessagesNetwork, Right::MessagesTrustGroup]),
+    ),
+    (
+        "dossier",
+        "care-nav-dossier",
+        Need::Right(Right::DossierAccess),
+    ),
+    ("notities", "care-nav-notes", Need::Member),
+    ("connecties", "care-nav-connections", Need::Member),
+    ("profiel", "care-nav-profile", Need::Member),
+    ("meldingen", "care-nav-notifications", Need::Member),
 ];
+
+fn section_need(segment: &str) -> Need {
+    SECTIONS
+        .iter()
+        .find(|(s, _, _)| *s == segment)
+        .map_or(Need::Beheerder, |(_, _, need)| *need)
+}
 /// How many sections fit in the bottom bar on a phone; the rest go under "Meer".
 const BOTTOM_BAR: usize = 4;
 
@@ -138,10 +161,12 @@ struct NavItem {
     badge: Option<u32>,
 }
 
-fn nav(page: CarePageId, current: &str) -> (Vec<NavItem>, Vec<NavItem>) {
+/// The sections `membership` may open, the first [`BOTTOM_BAR`] apart from the rest.
+fn nav(page: CarePageId, current: &str, membership: Membership) -> (Vec<NavItem>, Vec<NavItem>) {
     let mut items: Vec<NavItem> = SECTIONS
         .iter()
-        .map(|(segment, label)| NavItem {
+        .filter(|(_, _, need)| need.allows(membership))
+        .map(|(segment, label, _)| NavItem {
             href: format!("/zorgpagina/{page}/{segment}"),
             label,
             icon: segment,
@@ -149,7 +174,7 @@ fn nav(page: CarePageId, current: &str) -> (Vec<NavItem>, Vec<NavItem>) {
             badge: None,
         })
         .collect();
-    let more = items.split_off(BOTTOM_BAR);
+    let more = items.split_off(BOTTOM_BAR.min(items.len()));
     (items, more)
 }
 
@@ -166,7 +191,7 @@ async fn render(
     page: Value,
 ) -> Result<Response, AppError> {
     let items = switcher(state, &access.portal, &access.me, Some(access.page.id)).await?;
-    let (nav_main, nav_more) = nav(access.page.id, section);
+    let (nav_main, nav_more) = nav(access.page.id, section, access.membership);
     let page = context! {
         care_switcher => items,
         care => context! {
@@ -194,14 +219,48 @@ pub struct NoticeQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use common::care::rights::{Preset, Rights};
+
+    fn member(role: Role, rights: Rights) -> Membership {
+        Membership { role, rights }
+    }
 
     #[test]
     fn the_phone_bar_holds_four_sections_and_the_rest_go_under_more() {
-        let (main, more) = nav(CarePageId(Uuid::nil()), "profiel");
+        let beheerder = member(Role::Beheerder, Rights::NONE);
+        let (main, more) = nav(CarePageId(Uuid::nil()), "profiel", beheerder);
         assert_eq!(main.len(), 4);
         assert_eq!(more.len(), 3);
         assert!(more
             .iter()
             .any(|i| i.current && i.href.ends_with("/profiel")));
+    }
+
+    #[test]
+    fn the_menu_shows_only_the_sections_the_member_may_open() {
+        let labels = |membership| {
+            let (main, more) = nav(CarePageId(Uuid::nil()), "", membership);
+            main.into_iter()
+                .chain(more)
+                .map(|i| i.label)
+                .collect::<Vec<_>>()
+        };
+        let without_rights = member(Role::Lid, Rights::NONE);
+        assert_eq!(
+            labels(without_rights),
+            [
+                "care-nav-notes",
+                "care-nav-connections",
+                "care-nav-profile",
+                "care-nav-notifications"
+            ]
+        );
+        let trust_messages = Rights::new([Right::MessagesTrustGroup]).unwrap();
+        assert!(labels(member(Role::Lid, trust_messages)).contains(&"care-nav-messages"));
+        let basic = member(Role::Lid, Rights::preset(Preset::Basic));
+        let shown = labels(basic);
+        assert!(shown.contains(&"care-nav-calendar") && shown.contains(&"care-nav-messages"));
+        assert!(!shown.contains(&"care-nav-dossier"));
+        assert_eq!(labels(member(Role::Beheerder, Rights::NONE)).len(), 7);
     }
 }
