@@ -30,10 +30,6 @@ impl Compressible {
         }
     }
 
-    pub fn identity(&self) -> &[u8] {
-        &self.identity
-    }
-
     fn gzip(&self) -> Option<&Bytes> {
         self.gzip.get_or_init(|| gzip(&self.identity)).as_ref()
     }
