@@ -914,6 +914,7 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
     signed_in.push(page.clone());
     for section in [
         "kalender",
+        "connecties",
         "profiel",
         "beheerders",
         "verwijderen",

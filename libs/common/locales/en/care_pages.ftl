@@ -126,3 +126,17 @@ care-delete-confirm-missing = Tick the box if you really want to delete the care
 care-delete-submit = Delete care page
 care-delete-cancel = Do not delete, go back
 care-deleted-notice = The care page has been deleted.
+
+# Connections (NET-4)
+network-title = Connections
+network-intro = Here is the information about everyone taking part, so you can see who can look into this care page.
+network-people = People
+network-role-beheerder = Administrator
+network-role-vertrouwensgroep = Trust group
+network-role-mantelzorger = Carer
+network-beheerder-note = { $name } is an administrator and so has full access.
+network-admin-rights = Give or take away administrator rights
+network-organisations = Care providers
+network-no-organisation = This care page is not yet linked to { $organisation }.
+network-link-organisation = Link a care provider
+network-letter-received = Received a letter?

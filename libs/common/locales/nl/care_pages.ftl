@@ -126,3 +126,17 @@ care-delete-confirm-missing = Zet een vinkje als je de zorgpagina echt wilt verw
 care-delete-submit = Zorgpagina verwijderen
 care-delete-cancel = Niet verwijderen, terug
 care-deleted-notice = De zorgpagina is verwijderd.
+
+# Connecties (NET-4)
+network-title = Connecties
+network-intro = Hier staat de informatie over alle deelnemers. Zo kan je zien wie er in deze zorgpagina kunnen kijken.
+network-people = Personen
+network-role-beheerder = Beheerder
+network-role-vertrouwensgroep = Vertrouwensgroep
+network-role-mantelzorger = Mantelzorger
+network-beheerder-note = { $name } is beheerder en heeft dus volledige toegang.
+network-admin-rights = Beheerrechten geven of afnemen
+network-organisations = Zorgaanbieders
+network-no-organisation = Deze zorgpagina is nog niet gekoppeld aan { $organisation }.
+network-link-organisation = Koppel een zorgaanbieder
+network-letter-received = Brief ontvangen?

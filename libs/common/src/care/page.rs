@@ -411,11 +411,23 @@ pub struct Member {
     pub role: Role,
 }
 
-/// Every member of the page, beheerders first, then by name.
-pub async fn members(tx: &mut TenantTx, page: CarePageId) -> Result<Vec<Member>, sqlx::Error> {
-    sqlx::query_as!(
-        Member,
-        r#"SELECT m.account_id AS "account_id: AccountId", a.name, m.role AS "role: Role"
+/// A member as Connecties shows them (NET-4): who, how to reach them, and what they hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkMember {
+    pub account_id: AccountId,
+    pub name: String,
+    pub email: String,
+    pub membership: Membership,
+}
+
+/// Every member of the page for Connecties, beheerders first, then by name.
+pub async fn network(
+    tx: &mut TenantTx,
+    page: CarePageId,
+) -> Result<Vec<NetworkMember>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT m.account_id AS "account_id: AccountId", a.name, a.email,
+                  m.role AS "role: Role", m.rights
              FROM care_page_members m
              JOIN platform.accounts a ON a.id = m.account_id
             WHERE m.care_page_id = $1
@@ -423,7 +435,35 @@ pub async fn members(tx: &mut TenantTx, page: CarePageId) -> Result<Vec<Member>,
         page as CarePageId,
     )
     .fetch_all(tx.conn())
-    .await
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let rights =
+                Rights::from_keys(&row.rights).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+            Ok(NetworkMember {
+                account_id: row.account_id,
+                name: row.name,
+                email: row.email,
+                membership: Membership {
+                    role: row.role,
+                    rights,
+                },
+            })
+        })
+        .collect()
+}
+
+/// Every member of the page, beheerders first, then by name.
+pub async fn members(tx: &mut TenantTx, page: CarePageId) -> Result<Vec<Member>, sqlx::Error> {
+    Ok(network(tx, page)
+        .await?
+        .into_iter()
+        .map(|m| Member {
+            account_id: m.account_id,
+            name: m.name,
+            role: m.membership.role,
+        })
+        .collect())
 }
 
 /// Grants or takes away beheerrechten (CP-3). Taking them from the last beheerder fails with

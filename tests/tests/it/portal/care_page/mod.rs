@@ -2,5 +2,6 @@
 //! linking them to the organisation's client record with an activation code.
 
 mod activation;
+mod network;
 mod pages;
 mod reactivation;

@@ -348,14 +348,7 @@ async fn every_section_answers_and_a_page_is_deleted_only_after_the_warning_and_
     let member_id = account_id(&platform, &member_email).await;
     add_member(&platform, &tenant, page, member_id, Role::Lid).await;
 
-    for section in [
-        "kalender",
-        "berichten",
-        "dossier",
-        "notities",
-        "connecties",
-        "meldingen",
-    ] {
+    for section in ["kalender", "berichten", "dossier", "notities", "meldingen"] {
         let shown = member.get(&format!("/zorgpagina/{page}/{section}")).await;
         assert_eq!(shown.status, StatusCode::OK, "{section}");
         assert!(shown.shows("Nog niet beschikbaar"), "{section}");

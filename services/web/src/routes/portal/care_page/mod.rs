@@ -10,6 +10,7 @@ pub mod admins;
 pub mod delete;
 pub mod home;
 pub mod letter_request;
+pub mod network;
 pub mod new;
 pub mod profile;
 pub mod sections;
@@ -41,7 +42,7 @@ pub fn table() -> Vec<TableRoute<Need>> {
         route("/zorgpagina/:id/berichten").get(section("berichten"), sections::messages),
         route("/zorgpagina/:id/dossier").get(section("dossier"), sections::dossier),
         route("/zorgpagina/:id/notities").get(section("notities"), sections::notes),
-        route("/zorgpagina/:id/connecties").get(section("connecties"), sections::connections),
+        route("/zorgpagina/:id/connecties").get(section("connecties"), network::connections),
         route("/zorgpagina/:id/meldingen").get(section("meldingen"), sections::notifications),
         route("/zorgpagina/:id/profiel")
             .get(section("profiel"), profile::profile)

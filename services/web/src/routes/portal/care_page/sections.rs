@@ -56,6 +56,5 @@ not_built_yet! {
     messages => "berichten",
     dossier => "dossier",
     notes => "notities",
-    connections => "connecties",
     notifications => "meldingen",
 }
