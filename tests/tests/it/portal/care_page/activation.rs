@@ -704,6 +704,13 @@ async fn only_a_beheerder_links_a_page_from_its_context() {
         assert!(home.shows(summary), "{summary}: {}", home.body);
     }
     assert_eq!(home.body.matches(" (jij)").count(), 1, "{}", home.body);
+    // The roles are those of Connecties: the member holds every right, so the trust group.
+    assert!(
+        home.shows("Vertrouwensgroep") && home.shows("Beheerder"),
+        "{}",
+        home.body
+    );
+    assert!(!home.shows(">Lid<"), "{}", home.body);
     assert!(
         !home.body.contains("/zorgpagina/activatiecode"),
         "{}",

@@ -1,6 +1,7 @@
 //! A care page's home (CP-4): a summary of the page and the next step that makes sense.
 
 use common::care::page::{self as care_page, NextStep, Role};
+use common::care::rights::NetworkRole;
 use common::infra::tenancy::in_tenant_read_only;
 use minijinja::context;
 use poem::http::StatusCode;
@@ -15,12 +16,12 @@ use crate::http::state::AppState;
 
 use super::{render, NoticeQuery};
 
-/// One person on the page, as the summary lists them.
+/// One person on the page, as the summary lists them, with the role Connecties shows.
 #[derive(Serialize)]
 struct Participant {
     name: String,
     initials: String,
-    beheerder: bool,
+    role: NetworkRole,
     is_me: bool,
 }
 
@@ -37,14 +38,14 @@ pub async fn home(
         _ => None,
     };
     let members = in_tenant_read_only(&state.db, &access.portal.tenant.slug, async |tx| {
-        care_page::members(tx, access.page.id).await
+        care_page::network(tx, access.page.id).await
     })
     .await?;
     let members: Vec<Participant> = members
         .into_iter()
         .map(|m| Participant {
             initials: care_page::initials(&m.name),
-            beheerder: m.role == Role::Beheerder,
+            role: NetworkRole::of(m.membership.role == Role::Beheerder, m.membership.rights),
             is_me: m.account_id == access.me.account.id,
             name: m.name,
         })
