@@ -20,7 +20,7 @@ use super::render;
 
 /// One person on Connecties.
 #[derive(Serialize)]
-struct Person {
+pub(super) struct Person {
     name: String,
     initials: String,
     email: String,
@@ -28,17 +28,16 @@ struct Person {
     is_me: bool,
 }
 
-#[handler]
-pub async fn connections(
-    state: Data<&AppState>,
-    pages: PageRenderer,
-    access: CarePageAccess,
-) -> Result<Response, AppError> {
+/// The people of the page as Connecties and the page's home list them.
+pub(super) async fn people(
+    state: &AppState,
+    access: &CarePageAccess,
+) -> Result<Vec<Person>, AppError> {
     let members = in_tenant_read_only(&state.db, &access.portal.tenant.slug, async |tx| {
         care_page::network(tx, access.page.id).await
     })
     .await?;
-    let people: Vec<Person> = members
+    Ok(members
         .into_iter()
         .map(|m| Person {
             initials: care_page::initials(&m.name),
@@ -47,8 +46,16 @@ pub async fn connections(
             name: m.name,
             email: m.email,
         })
-        .collect();
-    let page = context! { people };
+        .collect())
+}
+
+#[handler]
+pub async fn connections(
+    state: Data<&AppState>,
+    pages: PageRenderer,
+    access: CarePageAccess,
+) -> Result<Response, AppError> {
+    let page = context! { people => people(&state, &access).await? };
     let template = "portal/care_page/network.html";
     render(
         &state,
