@@ -65,3 +65,35 @@ pub async fn add_member_with(
     .await
     .unwrap();
 }
+
+/// A beheerder ("dochter") signed in on `tenant`, who made a care page for Anna de Vries: the
+/// visitor, their address and the page.
+pub async fn beheerder_with_page(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+) -> (Visitor, String, Uuid) {
+    let (mut beheerder, email) = crate::accounts::signed_in(platform, tenant, "dochter").await;
+    let page = create_page(
+        &mut beheerder,
+        "iemand-anders",
+        "Anna de Vries",
+        "03-02-1940",
+    )
+    .await;
+    (beheerder, email, page)
+}
+
+/// A new account `who`, signed in on `tenant` and added to `page` with `rights`: the visitor,
+/// its address and its id.
+pub async fn member_with(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    page: Uuid,
+    who: &str,
+    rights: Rights,
+) -> (Visitor, String, AccountId) {
+    let (visitor, email) = crate::accounts::signed_in(platform, tenant, who).await;
+    let id = crate::accounts::account_id(platform, &email).await;
+    add_member_with(platform, tenant, page, id, Role::Lid, rights).await;
+    (visitor, email, id)
+}

@@ -1,5 +1,5 @@
 //! Build the worker (connect, declare the topology), then run the relay, the job consumers and
-//! housekeeping until stopped.
+//! housekeeping and the access log's sealing until stopped.
 
 use std::sync::Arc;
 
@@ -59,6 +59,12 @@ impl Worker {
             self.relay.db.clone(),
             self.relay.clock.clone(),
             self.config.worker.housekeeping_interval,
+            stop.clone(),
+        ));
+        tasks.spawn(crate::access_log_seal::run(
+            self.relay.db.clone(),
+            self.relay.clock.clone(),
+            self.config.worker.access_log_seal_interval,
             stop.clone(),
         ));
         let consumers = crate::jobs::consumers(

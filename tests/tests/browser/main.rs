@@ -919,6 +919,7 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
         "beheerders",
         "verwijderen",
         "meldingen",
+        "wie-keek-mee",
     ] {
         signed_in.push(format!("{page}/{section}"));
     }

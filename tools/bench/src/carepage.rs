@@ -1,5 +1,6 @@
 //! A signed-in person's care-page home: session lookup, the care-page door (membership and
-//! access log) and the page itself, next to the bare one-query endpoint.
+//! access log) and the page itself, next to the bare one-query endpoint, and next to the same
+//! read without its access-log row.
 
 use common::accounts::sessions::{self, Origin, Stage};
 use common::accounts::{self, EmailAddress, NewAccount, PersonName};
@@ -8,7 +9,26 @@ use common::infra::clock;
 use common::infra::i18n::Language;
 use common::infra::tenancy::{in_tenant, TenantSlug};
 
+use poem::Request;
+use web::access::access_log::PendingAccess;
+use web::access::care_page::CareDoor;
+use web::access::route_table::Door;
+
 use crate::setup::BenchDatabase;
+
+/// The care-page door without its access-log row: it opens exactly as the portal's own, then
+/// throws the prepared row away, so the access log's cost can be measured against the same
+/// read without it. Only the benchmark mounts it.
+#[derive(Debug, Clone, Copy)]
+pub struct Unlogged(pub CareDoor);
+
+impl Door for Unlogged {
+    async fn open(self, req: &mut Request) -> poem::Result<()> {
+        let opened = self.0.open(req).await;
+        PendingAccess::take_from(req);
+        opened
+    }
+}
 
 /// A signed-in member of one care page in the demo tenant.
 pub struct SignedInMember {
@@ -16,6 +36,8 @@ pub struct SignedInMember {
     pub cookie: String,
     /// The care page's home, `/zorgpagina/<id>`.
     pub home_path: String,
+    /// The care page's id.
+    pub page_id: uuid::Uuid,
 }
 
 pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInMember> {
@@ -67,5 +89,6 @@ pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInM
     Ok(SignedInMember {
         cookie: format!("zp_session={}", token.value),
         home_path: format!("/zorgpagina/{}", care_page.id.0),
+        page_id: care_page.id.0,
     })
 }

@@ -15,7 +15,11 @@ use web::http::error::AppError;
 use web::http::portal::Portal;
 use web::http::state::AppState;
 
-use crate::carepage::signed_in_member;
+use common::audit::access_log::Part;
+use web::access::care_page::Need;
+use web::access::route_table::{self, route};
+
+use crate::carepage::{signed_in_member, Unlogged};
 use crate::setup::{check, context_err, tenant_host, BenchDatabase, DEMO_HOST};
 
 /// What a current browser sends as `Accept-Encoding`.
@@ -192,7 +196,15 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     .await?;
     let app = web::Application::build_with_pool(bench.config.clone(), bench.db.clone()).await?;
     let portal = app.local_addr();
-    let routes = web::routes::portal().at("/bench/tenant-read", get(tenant_read));
+    // The care-page home once more, behind the same door minus its access-log row.
+    let unlogged = vec![route("/bench/zorgpagina/:id").get(
+        Unlogged(Need::Member.reads(Part::Summary)),
+        web::routes::portal::care_page::home::home,
+    )];
+    let routes = route_table::mount(
+        web::routes::portal().at("/bench/tenant-read", get(tenant_read)),
+        unlogged,
+    );
     tokio::spawn(app.run_routes_until_stopped(routes, stop.clone()));
 
     let script =
@@ -300,12 +312,28 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
         Some(&home_script.to_string_lossy()),
         seconds,
     )?;
+    let unlogged_home = wrk(
+        &format!("http://{portal}/bench/zorgpagina/{}", member.page_id),
+        &[],
+        Some(&home_script.to_string_lossy()),
+        seconds,
+    )?;
     let _ = std::fs::remove_file(&home_script);
     row(
         "signed-in care-page home (session, door, page)",
         &care_page_home,
         // No target set yet: the figure and its share are what the issue asks for.
         Some((&query_figures, None)),
+    );
+    row(
+        "  the same without its access-log row",
+        &unlogged_home,
+        Some((&query_figures, None)),
+    );
+    row(
+        "  with the row against without it",
+        &care_page_home,
+        Some((&unlogged_home, Some(0.85))),
     );
     let rotating = wrk(
         &format!("http://{portal}/"),

@@ -1,5 +1,6 @@
 //! zorgctl: the platform operator's command. Reads the same environment as the services.
 
+use common::audit::access_log;
 use common::infra::provisioning;
 use common::organisation::invitations;
 use std::io::Write;
@@ -46,6 +47,25 @@ enum Command {
     /// Send a test message through the whole delivery path of a tenant.
     #[command(subcommand)]
     Notify(NotifyCommand),
+    /// Check the access log (NEN 7513) of clients' data.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk each tenant's hash chain and name every changed, removed or reordered row, and rows
+    /// left unsealed too long. Exits with 1 when anything is wrong.
+    Verify {
+        /// Only this tenant (its slug); default: every tenant.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// Minutes a row may wait for its seal before it counts as a problem.
+        #[arg(long, default_value_t = 10)]
+        unsealed_minutes: i64,
+    },
+    /// Seal every tenant's waiting rows now (the worker does this every few seconds).
+    Seal,
 }
 
 #[derive(Subcommand)]
@@ -140,6 +160,54 @@ async fn main() -> anyhow::Result<()> {
         Command::Tenant(command) => tenant(&config, command).await,
         Command::Queue(command) => queue(&config, command).await,
         Command::Notify(command) => notify(&config, command).await,
+        Command::Audit(command) => audit(&config, command).await,
+    }
+}
+
+async fn audit(config: &Config, command: AuditCommand) -> anyhow::Result<()> {
+    let db = connect(config).await?;
+    let now = common::infra::clock::system().now();
+    match command {
+        AuditCommand::Seal => {
+            let sealed = access_log::seal_every_tenant(&db, now).await?;
+            println!("audit seal: {sealed} rows sealed");
+            Ok(())
+        }
+        AuditCommand::Verify {
+            tenant,
+            unsealed_minutes,
+        } => {
+            let slugs = match tenant {
+                Some(slug) => vec![TenantSlug::parse(&slug)?],
+                None => tenancy::list_tenants(&db)
+                    .await?
+                    .into_iter()
+                    .map(|t| t.slug)
+                    .collect(),
+            };
+            let unsealed_for = time::Duration::minutes(unsealed_minutes);
+            let mut wrong = 0;
+            for slug in slugs {
+                let found = tenancy::in_tenant_read_only(&db, &slug, async |tx| {
+                    access_log::verify(tx, now, unsealed_for).await
+                })
+                .await?;
+                for problem in &found.problems {
+                    println!("{slug}: {problem}");
+                }
+                let verdict = if found.problems.is_empty() {
+                    "holds"
+                } else {
+                    "BROKEN"
+                };
+                println!("{slug}: {} links checked, chain {verdict}", found.links);
+                wrong += found.problems.len();
+            }
+            if wrong > 0 {
+                bail!("audit verify: {wrong} problems found");
+            }
+            Ok(())
+        }
     }
 }
 

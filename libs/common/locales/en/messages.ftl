@@ -95,3 +95,19 @@ email-phone-removed-subject = Your phone number for { $organisation } was remove
 email-phone-removed-body = The phone number ending in { $number } was removed from your account with { $organisation }.
 email-phone-removed-codes = From now on your sign-in codes come by e-mail.
 email-phone-not-you = Did you not do this? Then choose a new password straight away with "Forgot password" on the sign-in page, and contact { $organisation }.
+
+# NET-1: an invitation to a care page's personal network.
+email-network-invite-subject = { $inviter } invites you to the care page of { $client }
+email-network-invite-intro = { $inviter } invites you to join the care page of { $client } at { $organisation }. There you keep the calendar together, send each other messages and see what { $inviter } shares with you.
+email-network-invite-personal = { $inviter } adds:
+email-network-invite-button = View the invitation
+email-network-invite-open-link = Open this link to view the invitation:
+email-network-invite-account = No account yet? The link lets you create one with this e-mail address; then you accept the invitation.
+email-network-invite-validity = The link works up to and including { $date }, and only for this e-mail address. Has it expired? Ask { $inviter } for a new invitation.
+
+# NET-5: a member is removed from a care page's network.
+email-member-removed-subject = You no longer take part in the care page of { $client }
+email-member-removed-text = { $by } removed you from the network of the care page of { $client }. You can no longer open the care page.
+email-member-removed-question = Do you think this is a mistake? Please contact { $by }.
+email-member-removed-notice-subject = { $member } no longer takes part in the care page of { $client }
+email-member-removed-notice-text = You removed { $member } from the network of the care page of { $client }. { $member } can no longer open the care page and has received an e-mail about it.

@@ -96,3 +96,19 @@ email-phone-removed-subject = Je telefoonnummer bij { $organisation } is verwijd
 email-phone-removed-body = Het telefoonnummer dat eindigt op { $number } is verwijderd uit je account bij { $organisation }.
 email-phone-removed-codes = Je inlogcodes komen vanaf nu per e-mail.
 email-phone-not-you = Heb jij dit niet gedaan? Kies dan meteen een nieuw wachtwoord met "Wachtwoord vergeten" op de inlogpagina, en neem contact op met { $organisation }.
+
+# NET-1: an invitation to a care page's personal network.
+email-network-invite-subject = { $inviter } nodigt je uit voor de zorgpagina van { $client }
+email-network-invite-intro = { $inviter } nodigt je uit om mee te doen op de zorgpagina van { $client } bij { $organisation }. Daar houden jullie samen de agenda bij, sturen jullie elkaar berichten en zie je wat { $inviter } met je deelt.
+email-network-invite-personal = { $inviter } schrijft erbij:
+email-network-invite-button = Uitnodiging bekijken
+email-network-invite-open-link = Open deze link om de uitnodiging te bekijken:
+email-network-invite-account = Heb je nog geen account? Via de link maak je er een aan met dit e-mailadres; daarna neem je de uitnodiging aan.
+email-network-invite-validity = De link werkt tot en met { $date } en alleen voor dit e-mailadres. Is hij verlopen? Vraag { $inviter } dan om een nieuwe uitnodiging.
+
+# NET-5: a member is removed from a care page's network.
+email-member-removed-subject = Je doet niet meer mee op de zorgpagina van { $client }
+email-member-removed-text = { $by } heeft je verwijderd uit het netwerk van de zorgpagina van { $client }. Je kunt de zorgpagina niet meer openen.
+email-member-removed-question = Denk je dat dit niet klopt? Neem dan contact op met { $by }.
+email-member-removed-notice-subject = { $member } doet niet meer mee op de zorgpagina van { $client }
+email-member-removed-notice-text = Je hebt { $member } verwijderd uit het netwerk van de zorgpagina van { $client }. { $member } kan de zorgpagina niet meer openen en heeft hierover een e-mail gekregen.

@@ -101,19 +101,6 @@ async fn leave_page(
     } else {
         PageLeft::Left
     };
-    sqlx::query!(
-        "DELETE FROM care_page_members WHERE care_page_id = $1 AND account_id = $2",
-        page_id as CarePageId,
-        account as AccountId,
-    )
-    .execute(tx.conn())
-    .await?;
-    sqlx::query!(
-        "DELETE FROM platform.care_page_memberships WHERE care_page_id = $1 AND account_id = $2",
-        page_id as CarePageId,
-        account as AccountId,
-    )
-    .execute(tx.conn())
-    .await?;
+    care_page::end_membership(tx, page_id, account).await?;
     Ok(outcome)
 }

@@ -1,6 +1,8 @@
 //! One care page and everything on it (CP): the page and its members, the rights of its
-//! personal network, and what happens to pages when an account leaves.
+//! personal network and the invitations into it, and what happens to pages when an account
+//! leaves.
 
 pub mod leaving;
+pub mod network;
 pub mod page;
 pub mod rights;

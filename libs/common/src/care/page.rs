@@ -24,6 +24,9 @@ pub enum CarePageError {
     LastBeheerder,
     #[error("not a member of this care page")]
     NotMember,
+    /// A beheerder holds every right: their rights are changed by taking beheerrechten away.
+    #[error("a beheerder holds every right")]
+    IsBeheerder,
     #[error("this account already has a care page for itself on this portal")]
     SelfPageExists,
     #[error(transparent)]
@@ -349,6 +352,9 @@ pub async fn add_member(
 pub struct Membership {
     pub role: Role,
     pub rights: Rights,
+    /// Who granted the rights (the inviter, or the beheerder who changed them last); `None`
+    /// for a page's creator and for rights from before this was kept.
+    pub granted_by: Option<AccountId>,
 }
 
 impl Membership {
@@ -372,7 +378,7 @@ pub async fn access(
         r#"SELECT p.id AS "id: CarePageId", p.for_whom AS "for_whom: ForWhom", p.client_name,
                   p.birth_date, p.client_record_id AS "client_record_id: ClientRecordId",
                   p.created_by AS "created_by: AccountId", p.created_at, m.role AS "role: Role",
-                  m.rights
+                  m.rights, m.rights_granted_by AS "rights_granted_by: AccountId"
              FROM care_pages p
              JOIN care_page_members m ON m.care_page_id = p.id AND m.account_id = $2
             WHERE p.id = $1 AND p.deleted_at IS NULL"#,
@@ -399,6 +405,7 @@ pub async fn access(
         Membership {
             role: row.role,
             rights,
+            granted_by: row.rights_granted_by,
         },
     )))
 }
@@ -427,7 +434,8 @@ pub async fn network(
 ) -> Result<Vec<NetworkMember>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT m.account_id AS "account_id: AccountId", a.name, a.email,
-                  m.role AS "role: Role", m.rights
+                  m.role AS "role: Role", m.rights,
+                  m.rights_granted_by AS "rights_granted_by: AccountId"
              FROM care_page_members m
              JOIN platform.accounts a ON a.id = m.account_id
             WHERE m.care_page_id = $1
@@ -447,6 +455,7 @@ pub async fn network(
                 membership: Membership {
                     role: row.role,
                     rights,
+                    granted_by: row.rights_granted_by,
                 },
             })
         })
@@ -466,6 +475,61 @@ pub async fn members(tx: &mut TenantTx, page: CarePageId) -> Result<Vec<Member>,
         .collect())
 }
 
+/// Ends `account`'s membership of `page`, here and in the platform's index of pages. The
+/// caller decides whether it may (the last beheerder stays).
+pub async fn end_membership(
+    tx: &mut TenantTx,
+    page: CarePageId,
+    account: AccountId,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM care_page_members WHERE care_page_id = $1 AND account_id = $2",
+        page as CarePageId,
+        account as AccountId,
+    )
+    .execute(tx.conn())
+    .await?;
+    sqlx::query!(
+        "DELETE FROM platform.care_page_memberships WHERE care_page_id = $1 AND account_id = $2",
+        page as CarePageId,
+        account as AccountId,
+    )
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Locks the page's row: changes that could leave a page without a beheerder (taking rights
+/// away, removing a member) take turns, so two of them cannot both pass the check.
+pub async fn lock_for_beheerders(tx: &mut TenantTx, page: CarePageId) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "SELECT id FROM care_pages WHERE id = $1 FOR UPDATE",
+        page as CarePageId,
+    )
+    .fetch_optional(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Refuses with [`CarePageError::LastBeheerder`] when the page has one beheerder left: someone
+/// must keep administering it (CP-3). Call after [`lock_for_beheerders`].
+pub async fn refuse_last_beheerder(
+    tx: &mut TenantTx,
+    page: CarePageId,
+) -> Result<(), CarePageError> {
+    let beheerders = sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM care_page_members
+            WHERE care_page_id = $1 AND role = 'beheerder'"#,
+        page as CarePageId,
+    )
+    .fetch_one(tx.conn())
+    .await?;
+    if beheerders <= 1 {
+        return Err(CarePageError::LastBeheerder);
+    }
+    Ok(())
+}
+
 /// Grants or takes away beheerrechten (CP-3). Taking them from the last beheerder fails with
 /// [`CarePageError::LastBeheerder`]; the page row is locked so two beheerders removing each
 /// other at once cannot both succeed.
@@ -477,12 +541,7 @@ pub async fn set_role(
     role: Role,
     now: OffsetDateTime,
 ) -> Result<(), CarePageError> {
-    sqlx::query!(
-        "SELECT id FROM care_pages WHERE id = $1 FOR UPDATE",
-        page as CarePageId,
-    )
-    .fetch_optional(tx.conn())
-    .await?;
+    lock_for_beheerders(tx, page).await?;
     let current = sqlx::query_scalar!(
         r#"SELECT role AS "role: Role" FROM care_page_members
             WHERE care_page_id = $1 AND account_id = $2"#,
@@ -498,16 +557,7 @@ pub async fn set_role(
         return Ok(());
     }
     if current == Role::Beheerder {
-        let beheerders = sqlx::query_scalar!(
-            r#"SELECT count(*) AS "count!" FROM care_page_members
-                WHERE care_page_id = $1 AND role = 'beheerder'"#,
-            page as CarePageId,
-        )
-        .fetch_one(tx.conn())
-        .await?;
-        if beheerders <= 1 {
-            return Err(CarePageError::LastBeheerder);
-        }
+        refuse_last_beheerder(tx, page).await?;
     }
     sqlx::query!(
         "UPDATE care_page_members SET role = $3 WHERE care_page_id = $1 AND account_id = $2",

@@ -252,6 +252,25 @@ impl NetworkRole {
             NetworkRole::Mantelzorger
         }
     }
+
+    /// How the role is stored and named in catalogue keys (`network-role-…`).
+    pub fn key(self) -> &'static str {
+        match self {
+            NetworkRole::Beheerder => "beheerder",
+            NetworkRole::Vertrouwensgroep => "vertrouwensgroep",
+            NetworkRole::Mantelzorger => "mantelzorger",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<NetworkRole> {
+        [
+            NetworkRole::Beheerder,
+            NetworkRole::Vertrouwensgroep,
+            NetworkRole::Mantelzorger,
+        ]
+        .into_iter()
+        .find(|role| role.key() == key)
+    }
 }
 
 #[cfg(test)]

@@ -131,6 +131,8 @@ pub struct WorkerConfig {
     /// How often ended sessions, finished rate-limit windows and old links and codes are
     /// removed.
     pub housekeeping_interval: Duration,
+    /// How often new access-log rows are sealed into each tenant's hash chain.
+    pub access_log_seal_interval: Duration,
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +388,7 @@ impl Config {
                 relay_poll_interval: env.millis("WORKER_RELAY_POLL_MS", 1_000)?,
                 shutdown_grace: env.millis("WORKER_SHUTDOWN_GRACE_MS", 10_000)?,
                 housekeeping_interval: env.millis("WORKER_HOUSEKEEPING_MS", 600_000)?,
+                access_log_seal_interval: env.millis("WORKER_ACCESS_LOG_SEAL_MS", 2_000)?,
             },
             notifier: NotifierConfig {
                 concurrency: env.parse("NOTIFIER_CONCURRENCY", 32)?,

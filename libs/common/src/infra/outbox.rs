@@ -141,6 +141,29 @@ pub enum Message {
     AccountDeleted { name: String },
     /// TEN-2: the single-use link that makes the person a tenant admin of the organisation.
     TenantAdminInvitation { link: Secret },
+    /// NET-1: an invitation to a care page's personal network, in the invitee's language, with
+    /// the inviter's personal message and the link that joins the page.
+    NetworkInvitation {
+        name: String,
+        inviter: String,
+        client: String,
+        personal_message: Option<String>,
+        link: Secret,
+        /// The last day the link works, as people write it (`dd-mm-jjjj`).
+        valid_until: String,
+    },
+    /// NET-5: to a member a beheerder removed from a care page's network.
+    MemberRemoved {
+        name: String,
+        client: String,
+        by: String,
+    },
+    /// NET-5: to the beheerder, that the member is removed from the page's network.
+    MemberRemovedNotice {
+        name: String,
+        member: String,
+        client: String,
+    },
 }
 
 impl Message {
@@ -160,6 +183,9 @@ impl Message {
             Message::HelpQuestion { .. } => "help_question",
             Message::AccountDeleted { .. } => "account_deleted",
             Message::TenantAdminInvitation { .. } => "tenant_admin_invitation",
+            Message::NetworkInvitation { .. } => "network_invitation",
+            Message::MemberRemoved { .. } => "member_removed",
+            Message::MemberRemovedNotice { .. } => "member_removed_notice",
         }
     }
 }

@@ -101,6 +101,24 @@ fn fixtures() -> Vec<Message> {
         Message::TenantAdminInvitation {
             link: link("beheerder-worden?token=invite-token"),
         },
+        Message::NetworkInvitation {
+            name: "Jan Jansen".into(),
+            inviter: "Ans de Vries".into(),
+            client: "Anna de Vries".into(),
+            personal_message: Some("Hoi Jan, bij deze de uitnodiging.".into()),
+            link: link("uitnodiging?token=network-token"),
+            valid_until: "06-12-2026".into(),
+        },
+        Message::MemberRemoved {
+            name: "Jan Jansen".into(),
+            client: "Anna de Vries".into(),
+            by: "Ans de Vries".into(),
+        },
+        Message::MemberRemovedNotice {
+            name: "Ans de Vries".into(),
+            member: "Jan Jansen".into(),
+            client: "Anna de Vries".into(),
+        },
     ]
 }
 
@@ -152,6 +170,33 @@ fn expect(message: &Message) -> Expect {
         ),
         Message::AccountDeleted { name: _ } => (EMAIL, vec![], None),
         Message::TenantAdminInvitation { link } => (EMAIL, vec![&**link], None),
+        Message::NetworkInvitation {
+            name,
+            inviter,
+            client,
+            personal_message,
+            link,
+            valid_until,
+        } => (
+            EMAIL,
+            vec![
+                &**name,
+                &**inviter,
+                &**client,
+                personal_message.as_deref().unwrap_or_default(),
+                &**link,
+                &**valid_until,
+            ],
+            None,
+        ),
+        Message::MemberRemoved { name, client, by } => {
+            (EMAIL, vec![&**name, &**client, &**by], None)
+        }
+        Message::MemberRemovedNotice {
+            name,
+            member,
+            client,
+        } => (EMAIL, vec![&**name, &**member, &**client], None),
     };
     Expect {
         channels,

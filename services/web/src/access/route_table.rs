@@ -6,7 +6,9 @@
 //! The table runs the door before the handler, as middleware around the endpoint: a handler
 //! cannot forget it. What the door found (the signed-in admin, the care page and the member's
 //! role) goes into the request's data, where the handler's extractor picks it up without a
-//! second lookup. A signed-in person's request that the door or the handler refuses (403, or
+//! second lookup. A door that let a request reach a client's data (or refused a member) leaves
+//! its access-log row in the request, and the table writes it with the answer's outcome. A
+//! signed-in person's request that the door or the handler refuses (403, or
 //! 404: another tenant's or another person's object) goes to the security log with its route,
 //! account and tenant, here too, so no handler has to remember it.
 
@@ -19,6 +21,7 @@ use poem::endpoint::BoxEndpoint;
 use poem::http::StatusCode;
 use poem::{get, post, Endpoint, EndpointExt, IntoResponse, Request, Route, RouteMethod};
 
+use super::access_log::PendingAccess;
 use super::session::{client_ip, SignedIn};
 use crate::http::portal::RequestContext;
 use crate::http::state::AppState;
@@ -109,9 +112,14 @@ fn guarded<D: Door>(
         async move {
             let opened = door.open(&mut req).await;
             let asker = Asker::of(&req);
+            let access = PendingAccess::take_from(&mut req);
             let answer = match opened {
                 Ok(()) => endpoint.call(req).await.map(IntoResponse::into_response),
                 Err(refused) => Err(refused),
+            };
+            let answer = match access {
+                Some(access) => access.write(method, path, answer).await,
+                None => answer,
             };
             if let (Err(error), Some(asker)) = (&answer, asker) {
                 let status = error.status();

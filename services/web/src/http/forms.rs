@@ -94,6 +94,49 @@ pub fn local_path(candidate: &str) -> Option<&str> {
     (!starts_badly && !has_control).then_some(candidate)
 }
 
+/// A urlencoded form body as its name–value pairs, in order: for forms that send one name
+/// several times (a group of checkboxes), which the `Form` extractor cannot read.
+#[derive(Debug, Default)]
+pub struct FormPairs(Vec<(String, String)>);
+
+/// The largest form body read into [`FormPairs`].
+const FORM_PAIRS_LIMIT: usize = 64 * 1024;
+
+impl FormPairs {
+    /// The first value sent for `name`, or "".
+    pub fn value(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// Every value sent for `name`.
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+            .collect()
+    }
+}
+
+impl<'a> poem::FromRequest<'a> for FormPairs {
+    async fn from_request(
+        _req: &'a poem::Request,
+        body: &mut poem::RequestBody,
+    ) -> poem::Result<Self> {
+        let bytes = body
+            .take()?
+            .into_bytes_limit(FORM_PAIRS_LIMIT)
+            .await
+            .map_err(|_| AppError::PayloadTooLarge)?;
+        Ok(FormPairs(
+            form_urlencoded::parse(&bytes).into_owned().collect(),
+        ))
+    }
+}
+
 /// Whether an HTML checkbox was ticked (browsers send "on" unless told otherwise).
 pub fn checked(value: &Option<String>) -> bool {
     value.as_deref().is_some_and(|v| !v.is_empty())

@@ -114,6 +114,11 @@ pub fn portal() -> Route {
             get(tenant_admin::invitation::invitation)
                 .post(tenant_admin::invitation::accept_invitation),
         )
+        .at(
+            "/uitnodiging",
+            get(portal::care_page::invitations::open_link)
+                .post(portal::care_page::invitations::accept),
+        )
         .at("/hulp", get(portal::help::show).post(portal::help::ask))
         .at("/veelgestelde-vragen", get(portal::help::faq))
         .at("/instellingen", get(portal::account::profile::show))

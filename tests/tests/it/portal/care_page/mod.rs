@@ -1,7 +1,11 @@
 //! Care pages (`web::routes::portal::care_page`): creating, sharing and deleting them, and
-//! linking them to the organisation's client record with an activation code.
+//! linking them to the organisation's client record with an activation code; the access log
+//! every route of theirs writes.
 
+mod access_log;
 mod activation;
+mod invitations;
+mod members;
 mod network;
 mod pages;
 mod reactivation;

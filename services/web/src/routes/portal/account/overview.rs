@@ -30,8 +30,11 @@ pub async fn overview(
 ) -> Result<Response, AppError> {
     let items = care_page::switcher(&state, &portal, &me, None).await?;
     let ask_for_whom = !care_page::has_page_here(&items);
-    let notice = (query.melding.as_deref() == Some("zorgpagina-verwijderd"))
-        .then_some("care-deleted-notice");
+    let notice = match query.melding.as_deref() {
+        Some("zorgpagina-verwijderd") => Some("care-deleted-notice"),
+        Some("verlaten") => Some("care-page-left"),
+        _ => None,
+    };
     pages.viewer(me.viewer()).notice(notice).ok(
         "portal/account/overview.html",
         context! {

@@ -1,6 +1,7 @@
 //! Beheerrechten (CP-3): who administers the page, granted and taken back by a beheerder.
 
 use common::accounts::AccountId;
+use common::care::network::members;
 use common::care::page::{self as care_page, CarePageError, Role};
 use common::infra::tenancy::in_tenant;
 use minijinja::context;
@@ -84,7 +85,7 @@ pub async fn set_rights(
     let now = state.clock.now();
     let (page, me) = (access.page.id, access.me.account.id);
     let result = in_tenant(&state.db, &access.portal.tenant.slug, async |tx| {
-        care_page::set_role(tx, page, me, AccountId(member), role, now).await
+        members::set_role(tx, page, me, AccountId(member), role, now).await
     })
     .await;
     match result {

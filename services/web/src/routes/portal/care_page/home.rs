@@ -23,6 +23,7 @@ pub async fn home(
     let notice = match query.melding.as_deref() {
         Some("aangemaakt") => Some("care-page-created"),
         Some("gekoppeld") => Some("activation-linked"),
+        Some("welkom") => Some("care-page-welcome"),
         _ => None,
     };
     let members = super::network::people(&state, &access).await?;

@@ -1,20 +1,25 @@
 //! Care pages (zorgpagina's, CP-1 … CP-7): creating one after sign-in, the "Ik zorg voor"
-//! switcher, the sections of a page, its profile, its beheerders and deleting it.
+//! switcher, the sections of a page, its profile, its beheerders, who looked at it, and
+//! deleting it.
 //!
 //! Every route under `/zorgpagina/:id` is listed in [`table`] with what it needs of the member
 //! ([`Need`]); the router is built from the table, which puts the care-page door in front of
 //! each handler, and the generated rights and CSRF tests read the same table.
 
+pub mod access_log;
 pub mod activation;
 pub mod admins;
 pub mod delete;
 pub mod home;
+pub mod invitations;
 pub mod letter_request;
+pub mod members;
 pub mod network;
 pub mod new;
 pub mod profile;
 pub mod sections;
 
+use common::audit::access_log::Part;
 use common::care::page::{self as care_page, BirthDate, CarePageId, ForWhom, Membership, Role};
 use common::care::rights::Right;
 use minijinja::context;
@@ -24,7 +29,7 @@ use poem::Response;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::access::care_page::{CarePageAccess, Need};
+use crate::access::care_page::{CareDoor, CarePageAccess, Need};
 use crate::access::route_table::{self, route, TableRoute};
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
@@ -32,32 +37,52 @@ use crate::http::pages::PageRenderer;
 use crate::http::portal::Portal;
 use crate::http::state::AppState;
 
-/// Every route of a care page, with what each method needs of the member.
-pub fn table() -> Vec<TableRoute<Need>> {
+/// Every route of a care page, with what each method needs of the member and what it does with
+/// which part of the client's data (the access log's row).
+pub fn table() -> Vec<TableRoute<CareDoor>> {
     use Need::{Beheerder, Member};
-    let section = |segment| section_need(segment);
+    let section = |segment| section_door(segment);
     vec![
-        route("/zorgpagina/:id").get(Member, home::home),
+        route("/zorgpagina/:id").get(Member.reads(Part::Summary), home::home),
         route("/zorgpagina/:id/kalender").get(section("kalender"), sections::calendar),
         route("/zorgpagina/:id/berichten").get(section("berichten"), sections::messages),
         route("/zorgpagina/:id/dossier").get(section("dossier"), sections::dossier),
         route("/zorgpagina/:id/notities").get(section("notities"), sections::notes),
         route("/zorgpagina/:id/connecties").get(section("connecties"), network::connections),
         route("/zorgpagina/:id/meldingen").get(section("meldingen"), sections::notifications),
+        route("/zorgpagina/:id/connecties/:lid/rechten")
+            .get(Beheerder.reads(Part::Network), members::rights_form)
+            .post(Beheerder.updates(Part::Network), members::set_rights),
+        route("/zorgpagina/:id/connecties/:lid/verwijderen")
+            .get(Beheerder.reads(Part::Network), members::remove_form)
+            .post(Beheerder.deletes(Part::Network), members::remove),
+        route("/zorgpagina/:id/wijzigingen").get(Beheerder.reads(Part::Network), members::changes),
+        route("/zorgpagina/:id/verlaten")
+            .get(Member.reads(Part::Summary), members::leave_form)
+            .post(Member.deletes(Part::Network), members::leave),
+        route("/zorgpagina/:id/uitnodigen")
+            .get(Beheerder.reads(Part::Network), invitations::invite_form)
+            .post(Beheerder.creates(Part::Network), invitations::invite),
+        route("/zorgpagina/:id/uitnodigingen/:uitnodiging/opnieuw")
+            .post(Beheerder.updates(Part::Network), invitations::resend),
+        route("/zorgpagina/:id/uitnodigingen/:uitnodiging/intrekken")
+            .post(Beheerder.deletes(Part::Network), invitations::withdraw),
+        route("/zorgpagina/:id/wie-keek-mee")
+            .get(Beheerder.reads(Part::AccessLog), access_log::who_looked),
         route("/zorgpagina/:id/profiel")
             .get(section("profiel"), profile::profile)
-            .post(Beheerder, profile::update_profile),
+            .post(Beheerder.updates(Part::Profile), profile::update_profile),
         route("/zorgpagina/:id/beheerders")
-            .get(Member, admins::admins)
-            .post(Beheerder, admins::set_rights),
+            .get(Member.reads(Part::Beheerders), admins::admins)
+            .post(Beheerder.updates(Part::Beheerders), admins::set_rights),
         route("/zorgpagina/:id/verwijderen")
-            .get(Beheerder, delete::delete_form)
-            .post(Beheerder, delete::delete),
+            .get(Beheerder.reads(Part::Page), delete::delete_form)
+            .post(Beheerder.deletes(Part::Page), delete::delete),
     ]
 }
 
 /// The doors of [`table`], for the rights tests and the documentation.
-pub fn doors() -> Vec<route_table::RouteInfo<Need>> {
+pub fn doors() -> Vec<route_table::RouteInfo<CareDoor>> {
     route_table::describe(&table())
 }
 
@@ -117,35 +142,51 @@ pub fn has_page_here(items: &[SwitcherItem]) -> bool {
 }
 
 /// The sections of a care page (CP-6), in menu order: (path segment, catalogue key, what a
-/// member needs to open it). The route table and the menu both read the need from here, so the
-/// menu shows exactly what the door lets through.
-const SECTIONS: &[(&str, &str, Need)] = &[
+/// member needs to open it, the part of the client's data it shows). The route table and the
+/// menu both read the need from here, so the menu shows exactly what the door lets through.
+const SECTIONS: &[(&str, &str, Need, Part)] = &[
     (
         "kalender",
         "care-nav-calendar",
         Need::Right(Right::CalendarAccess),
+        Part::Calendar,
     ),
     (
         "berichten",
         "care-nav-messages",
         Need::AnyRight(&[Right::MessagesNetwork, Right::MessagesTrustGroup]),
+        Part::Messages,
     ),
     (
         "dossier",
         "care-nav-dossier",
         Need::Right(Right::DossierAccess),
+        Part::Dossier,
     ),
-    ("notities", "care-nav-notes", Need::Member),
-    ("connecties", "care-nav-connections", Need::Member),
-    ("profiel", "care-nav-profile", Need::Member),
-    ("meldingen", "care-nav-notifications", Need::Member),
+    ("notities", "care-nav-notes", Need::Member, Part::Notes),
+    (
+        "connecties",
+        "care-nav-connections",
+        Need::Member,
+        Part::Network,
+    ),
+    ("profiel", "care-nav-profile", Need::Member, Part::Profile),
+    (
+        "meldingen",
+        "care-nav-notifications",
+        Need::Member,
+        Part::Notifications,
+    ),
 ];
 
-fn section_need(segment: &str) -> Need {
+/// The door of a section's page: its need, reading its part.
+fn section_door(segment: &str) -> CareDoor {
     SECTIONS
         .iter()
-        .find(|(s, _, _)| *s == segment)
-        .map_or(Need::Beheerder, |(_, _, need)| *need)
+        .find(|(s, ..)| *s == segment)
+        .map_or(Need::Beheerder.reads(Part::Page), |(_, _, need, part)| {
+            need.reads(*part)
+        })
 }
 /// How many sections fit in the bottom bar on a phone; the rest go under "Meer".
 const BOTTOM_BAR: usize = 4;
@@ -166,8 +207,8 @@ struct NavItem {
 fn nav(page: CarePageId, current: &str, membership: Membership) -> (Vec<NavItem>, Vec<NavItem>) {
     let mut items: Vec<NavItem> = SECTIONS
         .iter()
-        .filter(|(_, _, need)| need.allows(membership))
-        .map(|(segment, label, _)| NavItem {
+        .filter(|(_, _, need, _)| need.allows(membership))
+        .map(|(segment, label, ..)| NavItem {
             href: format!("/zorgpagina/{page}/{segment}"),
             label,
             icon: segment,
@@ -223,7 +264,11 @@ mod tests {
     use common::care::rights::{Preset, Rights};
 
     fn member(role: Role, rights: Rights) -> Membership {
-        Membership { role, rights }
+        Membership {
+            role,
+            rights,
+            granted_by: None,
+        }
     }
 
     #[test]

@@ -20,8 +20,8 @@ async fn unavailable(
 ) -> Result<Response, AppError> {
     let title = SECTIONS
         .iter()
-        .find(|(s, _, _)| *s == section)
-        .map_or("care-unavailable", |(_, key, _)| *key);
+        .find(|(s, ..)| *s == section)
+        .map_or("care-unavailable", |(_, key, ..)| *key);
     let template = "portal/care_page/unavailable.html";
     let page = context! { section_title => title };
     render(

@@ -1,0 +1,176 @@
+//! Members after they joined (NET-2, NET-5): the beheerder changes a member's rights and
+//! removes them (both get an e-mail), a member leaves by themselves, the last beheerder can do
+//! neither, and every change is in the network's change log.
+
+use common::care::rights::{Preset, Rights};
+use common::infra::tenancy::in_tenant;
+use reqwest::StatusCode;
+use zorgportaal_tests::accounts::{account_id, eventually_mails};
+use zorgportaal_tests::care_pages::{beheerder_with_page, member_with};
+use zorgportaal_tests::TestPlatform;
+
+#[tokio::test]
+async fn a_beheerder_changes_a_members_rights_then_removes_them_and_both_are_told() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Leden", "#1d4f91").await;
+    let (mut beheerder, beheerder_email, page) = beheerder_with_page(&platform, &tenant).await;
+    let (mut buurvrouw, buurvrouw_email, buurvrouw_id) = member_with(
+        &platform,
+        &tenant,
+        page,
+        "buurvrouw",
+        Rights::preset(Preset::Basic),
+    )
+    .await;
+    let dossier = format!("/zorgpagina/{page}/dossier");
+    assert_eq!(buurvrouw.get(&dossier).await.status, StatusCode::FORBIDDEN);
+
+    // Connecties shows the beheerder "Rechten" and "Verwijderen" under the member.
+    let connecties = beheerder
+        .get(&format!("/zorgpagina/{page}/connecties"))
+        .await;
+    let rights_path = format!("/zorgpagina/{page}/connecties/{}/rechten", buurvrouw_id.0);
+    let remove_path = format!(
+        "/zorgpagina/{page}/connecties/{}/verwijderen",
+        buurvrouw_id.0
+    );
+    assert!(connecties.shows(&format!("href=\"{rights_path}\"")));
+    assert!(connecties.shows(&format!("href=\"{remove_path}\"")));
+
+    let form = beheerder.get(&rights_path).await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(form.shows("Rechten van buurvrouw"));
+    assert!(form
+        .body
+        .contains("value=\"basis\" aria-describedby=\"access-basis-hint\" checked"));
+    let broken = beheerder
+        .post(
+            &rights_path,
+            &[("access", "eigen"), ("rechten", "plannen_goedkeuren")],
+        )
+        .await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.shows("Deze rechten horen bij elkaar"));
+    let own = beheerder
+        .post(
+            &rights_path,
+            &[
+                ("access", "eigen"),
+                ("rechten", "dossier"),
+                ("rechten", "plannen_goedkeuren"),
+            ],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER, "{}", own.body);
+    // On the member's next request the dossier opens; the calendar is gone.
+    assert_eq!(buurvrouw.get(&dossier).await.status, StatusCode::OK);
+    let calendar = format!("/zorgpagina/{page}/kalender");
+    assert_eq!(buurvrouw.get(&calendar).await.status, StatusCode::FORBIDDEN);
+    let saved = beheerder
+        .get(&format!(
+            "/zorgpagina/{page}/connecties?melding=rechten-opgeslagen"
+        ))
+        .await;
+    assert!(saved.shows("De rechten zijn opgeslagen."));
+    assert!(saved.shows("Vertrouwensgroep"));
+
+    // Remove, confirmed with OK: the member's next request is refused.
+    let confirm = beheerder.get(&remove_path).await;
+    assert!(confirm.shows("Weet je zeker dat je buurvrouw wilt verwijderen"));
+    assert!(confirm.shows(">OK</button>"));
+    let removed = beheerder.post(&remove_path, &[]).await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER, "{}", removed.body);
+    let after = beheerder.get(removed.location().unwrap()).await;
+    assert!(after.shows("De deelnemer is verwijderd."));
+    assert!(!after.shows(&buurvrouw_email));
+    assert_eq!(buurvrouw.get(&dossier).await.status, StatusCode::NOT_FOUND);
+    let overview = buurvrouw.get("/overzicht").await;
+    assert!(!overview.shows("Anna de Vries"));
+    eventually_mails(
+        &platform,
+        &buurvrouw_email,
+        "Je doet niet meer mee op de zorgpagina van Anna de Vries",
+        1,
+    )
+    .await;
+    eventually_mails(
+        &platform,
+        &beheerder_email,
+        "buurvrouw doet niet meer mee op de zorgpagina van Anna de Vries",
+        1,
+    )
+    .await;
+
+    // The change log, newest first.
+    let log = beheerder
+        .get(&format!("/zorgpagina/{page}/wijzigingen"))
+        .await;
+    assert_eq!(log.status, StatusCode::OK);
+    let removed_at = log
+        .body
+        .find("dochter verwijderde buurvrouw")
+        .expect("removal logged");
+    let changed_at = log
+        .body
+        .find("dochter veranderde de rechten van buurvrouw")
+        .expect("rights change logged");
+    assert!(removed_at < changed_at);
+    assert!(log.shows("Kan plannen goedkeuren (dossiertoegang nodig)"));
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn a_member_can_leave_and_the_last_beheerder_can_neither_leave_nor_be_removed() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Verlaten", "#1d4f91")
+        .await;
+    let (mut beheerder, beheerder_email, page) = beheerder_with_page(&platform, &tenant).await;
+    let beheerder_id = account_id(&platform, &beheerder_email).await;
+    let (mut zoon, _, zoon_id) = member_with(&platform, &tenant, page, "zoon", Rights::NONE).await;
+
+    let leave = format!("/zorgpagina/{page}/verlaten");
+    let form = zoon.get(&leave).await;
+    assert!(form.shows("Weet je zeker dat je niet meer wilt meedoen"));
+    let left = zoon.post(&leave, &[]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER, "{}", left.body);
+    assert_eq!(left.location(), Some("/overzicht?melding=verlaten"));
+    assert_eq!(
+        zoon.get(&format!("/zorgpagina/{page}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let log = beheerder
+        .get(&format!("/zorgpagina/{page}/wijzigingen"))
+        .await;
+    assert!(log.shows("zoon verliet de zorgpagina"));
+    // Leaving is in the access log too, as the member's own change of the network.
+    let rows: i64 = in_tenant(&platform.db, &tenant.slug, async |tx| {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM access_log
+              WHERE event = 'POST /zorgpagina/:id/verlaten' AND actor_id = $1 AND action = 'D'",
+        )
+        .bind(zoon_id.0)
+        .fetch_one(tx.conn())
+        .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(rows, 1);
+
+    // The only beheerder stays.
+    let refused = beheerder.post(&leave, &[]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.shows("Je bent de enige beheerder."));
+    let own = format!(
+        "/zorgpagina/{page}/connecties/{}/verwijderen",
+        beheerder_id.0
+    );
+    let refused = beheerder.post(&own, &[]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.shows("is de enige beheerder en kan niet worden verwijderd"));
+    assert_eq!(
+        beheerder.get(&format!("/zorgpagina/{page}")).await.status,
+        StatusCode::OK
+    );
+    platform.finish().await;
+}
