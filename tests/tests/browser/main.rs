@@ -920,6 +920,9 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
         "verwijderen",
         "meldingen",
         "wie-keek-mee",
+        "uitnodigen",
+        "wijzigingen",
+        "verlaten",
     ] {
         signed_in.push(format!("{page}/{section}"));
     }
@@ -945,6 +948,177 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
         problems.join("\n"),
         source_paths.join(", ")
     );
+    browser.close().await;
+    platform.finish().await;
+}
+
+/// Signs in on the sign-in page the browser shows, with the code of the account's `nth`
+/// sign-in mail.
+async fn sign_in_nth(
+    browser: &Browser,
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    email: &str,
+    nth: usize,
+) {
+    browser.fill("E-mail *", email).await;
+    browser.fill("Wachtwoord *", PASSWORD).await;
+    browser.click_button("Inloggen").await;
+    let code = accounts::mailed_code(platform, tenant, email, nth).await;
+    browser.fill("Inlogcode *", &code).await;
+    browser.click_button("Bevestigen").await;
+}
+
+/// The personal network end to end (NET-1, NET-2, NET-5): a beheerder invites someone with
+/// "Basis functionaliteiten"; the invitee, who has no account yet, signs up from the e-mail,
+/// accepts, and sees Kalender and Berichten but not Dossier; the beheerder gives "Alles", and
+/// on the next page the member sees Dossier; the beheerder removes the member, whose next
+/// request is refused. Screenshots of every step are kept.
+#[tokio::test]
+async fn a_beheerder_invites_changes_rights_and_removes_a_member_in_a_real_browser() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Netwerk", "#1d4f91").await;
+    let base = portal_base(&platform, &tenant);
+    let beheerder = platform.unique_email("dochter");
+    confirmed_account(&platform, &tenant, "Dochter de Vries", &beheerder).await;
+    let jan = platform.unique_email("jan");
+    let section_links = "return [...document.querySelectorAll('.care-nav a')]\
+        .filter(a => a.checkVisibility()).map(a => a.textContent.trim())";
+
+    let mut browser = Browser::start("the_personal_network_in_a_real_browser").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in_nth(&browser, &platform, &tenant, &beheerder, 1).await;
+    browser
+        .goto(&format!("{base}/zorgpagina/nieuw?voor=iemand-anders"))
+        .await;
+    browser.fill("Naam van de cliënt", "Anna de Vries").await;
+    browser.fill("Geboortedatum", "03-02-1940").await;
+    browser.check("Ja, ik geef toestemming").await;
+    browser.click_button("Zorgpagina aanmaken").await;
+    let page = browser.current_url().await;
+    let page = page.split('?').next().unwrap_or_default().to_owned();
+
+    browser.click_link("Connecties").await;
+    browser.click_link("Nodig een helpende uit").await;
+    browser.fill("Naam (verplicht)", "Jan Jansen").await;
+    browser.fill("E-mailadres (verplicht)", &jan).await;
+    browser
+        .check("Basis functionaliteiten (kalender en berichten)")
+        .await;
+    browser
+        .fill(
+            "Bericht",
+            "Hoi Jan, bij deze de uitnodiging voor de zorgpagina van Anna.",
+        )
+        .await;
+    browser.screenshot("the invite form").await;
+    browser.click_button("Uitnodigen").await;
+    let connecties = browser.page_text().await;
+    assert!(
+        connecties.contains("De uitnodiging is verstuurd."),
+        "{connecties}"
+    );
+    assert!(connecties.contains("Wacht op antwoord"), "{connecties}");
+    browser.screenshot("connecties with the invitation").await;
+    browser.click_button("Uitloggen").await;
+
+    // Jan has no account: from the e-mail through sign-up, back to the invitation.
+    let mail = accounts::mail_with_subject(
+        &platform,
+        &jan,
+        "Dochter de Vries nodigt je uit voor de zorgpagina van Anna de Vries",
+    )
+    .await;
+    let link = accounts::link_in(&mail, "/uitnodiging?token=");
+    browser.goto(&format!("{base}{link}")).await;
+    browser.screenshot("the invitation, signed out").await;
+    browser.click_link("Account aanmaken").await;
+    browser.fill("Naam *", "Jan Jansen").await;
+    browser.fill("E-mailadres *", &jan).await;
+    browser.fill("Wachtwoord *", PASSWORD).await;
+    browser.fill("Wachtwoordbevestiging *", PASSWORD).await;
+    browser.check("Ik accepteer de gebruiksvoorwaarden *").await;
+    browser.click_button("Aanmelden").await;
+    let welcome =
+        accounts::mail_with_subject(&platform, &jan, "Welkom bij Zorggroep Netwerk").await;
+    let confirm = accounts::link_in(&welcome, "/account/bevestigen?token=");
+    browser.goto(&format!("{base}{confirm}")).await;
+    browser.click_button("Bevestigen").await;
+    sign_in_nth(&browser, &platform, &tenant, &jan, 1).await;
+    assert!(
+        browser.current_url().await.contains("/uitnodiging?token="),
+        "back to the invitation after signing in"
+    );
+    browser.screenshot("the invitation, signed in").await;
+    browser.click_button("Uitnodiging aannemen").await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("Welkom! Je doet nu mee op deze zorgpagina."));
+    let sections = browser
+        .webdriver()
+        .execute(section_links, vec![])
+        .await
+        .unwrap();
+    let sections: Vec<String> = serde_json::from_value(sections).unwrap();
+    assert!(sections.contains(&"Kalender".to_owned()), "{sections:?}");
+    assert!(sections.contains(&"Berichten".to_owned()), "{sections:?}");
+    assert!(!sections.contains(&"Dossier".to_owned()), "{sections:?}");
+    browser
+        .screenshot("jan's care page with basic rights")
+        .await;
+    browser.click_button("Uitloggen").await;
+
+    // The beheerder gives Jan "Alles".
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in_nth(&browser, &platform, &tenant, &beheerder, 2).await;
+    browser.goto(&format!("{page}/connecties")).await;
+    browser.click_link("Rechten: Jan Jansen").await;
+    browser
+        .check("Alles (privéberichten en medische informatie)")
+        .await;
+    browser.screenshot("jan's rights").await;
+    browser.click_button("Opslaan").await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("De rechten zijn opgeslagen."));
+    browser.click_button("Uitloggen").await;
+
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in_nth(&browser, &platform, &tenant, &jan, 2).await;
+    browser.goto(&page).await;
+    let sections = browser
+        .webdriver()
+        .execute(section_links, vec![])
+        .await
+        .unwrap();
+    let sections: Vec<String> = serde_json::from_value(sections).unwrap();
+    assert!(sections.contains(&"Dossier".to_owned()), "{sections:?}");
+    browser.screenshot("jan's care page with every right").await;
+    browser.click_button("Uitloggen").await;
+
+    // The beheerder removes Jan; Jan's next request is refused.
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in_nth(&browser, &platform, &tenant, &beheerder, 3).await;
+    browser.goto(&format!("{page}/connecties")).await;
+    browser.click_link("Verwijderen: Jan Jansen").await;
+    browser.screenshot("confirm the removal").await;
+    browser.click_button("OK").await;
+    let after = browser.page_text().await;
+    assert!(after.contains("De deelnemer is verwijderd."), "{after}");
+    assert!(!after.contains(&jan), "{after}");
+    browser.screenshot("jan removed").await;
+    browser.click_button("Uitloggen").await;
+
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in_nth(&browser, &platform, &tenant, &jan, 3).await;
+    browser.goto(&page).await;
+    let refused = browser.page_text().await;
+    assert!(refused.contains("Pagina niet gevonden"), "{refused}");
+    assert!(!refused.contains("Anna de Vries"), "{refused}");
+    browser.screenshot("jan's next request").await;
     browser.close().await;
     platform.finish().await;
 }
