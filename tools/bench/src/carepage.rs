@@ -4,7 +4,9 @@
 
 use common::accounts::sessions::{self, Origin, Stage};
 use common::accounts::{self, EmailAddress, NewAccount, PersonName};
-use common::care::page::{self, NewCarePage, NewCarePageForm};
+use common::care::network::invitations::{self, NewInvitation};
+use common::care::page::{self, NewCarePage, NewCarePageForm, Role};
+use common::care::rights::{Preset, Rights};
 use common::infra::clock;
 use common::infra::i18n::Language;
 use common::infra::tenancy::{in_tenant, TenantSlug};
@@ -38,6 +40,8 @@ pub struct SignedInMember {
     pub home_path: String,
     /// The care page's id.
     pub page_id: uuid::Uuid,
+    /// Connecties of a second page of theirs, with 50 members and 20 open invitations.
+    pub busy_network_path: String,
 }
 
 pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInMember> {
@@ -90,5 +94,70 @@ pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInM
         cookie: format!("zp_session={}", token.value),
         home_path: format!("/zorgpagina/{}", care_page.id.0),
         page_id: care_page.id.0,
+        busy_network_path: busy_network(bench, account.id, now).await?,
     })
+}
+
+/// A page of `beheerder` for someone else, with 49 more members and 20 open invitations, as a
+/// large family network: its Connecties path.
+async fn busy_network(
+    bench: &BenchDatabase,
+    beheerder: accounts::AccountId,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<String> {
+    let new_page = NewCarePage::parse(
+        &NewCarePageForm {
+            for_whom: "iemand-anders",
+            client_name: "Bep Bakker",
+            birth_date: "02-05-1938",
+            consent: true,
+        },
+        "Ans de Vries",
+        now.date(),
+    )
+    .map_err(|problems| anyhow::anyhow!("care page form: {problems:?}"))?;
+    let demo = TenantSlug::parse("demo")?;
+    let care_page = in_tenant(&bench.db, &demo, async |tx| {
+        page::create(tx, beheerder, &new_page, now).await
+    })
+    .await?;
+    for n in 1..50 {
+        let account = accounts::create_account(
+            &bench.db,
+            &NewAccount {
+                email: EmailAddress::parse(&format!("lid{n:02}.network@bench.localhost"))?,
+                name: PersonName::parse(&format!("Lid {n:02} van Bakker"))?,
+                password_hash: String::new(),
+                language: Language::Nl,
+                home_tenant: "demo".into(),
+            },
+            now,
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the bench member exists already"))?;
+        let rights = Rights::preset(if n % 3 == 0 {
+            Preset::Everything
+        } else {
+            Preset::Basic
+        });
+        in_tenant(&bench.db, &demo, async |tx| {
+            page::add_member(tx, care_page.id, account.id, Role::Lid, rights, now).await
+        })
+        .await?;
+    }
+    for n in 1..=20 {
+        let invitation = NewInvitation {
+            name: PersonName::parse(&format!("Genodigde {n:02}"))?,
+            email: EmailAddress::parse(&format!("genodigde{n:02}@bench.localhost"))?,
+            language: Language::Nl,
+            message: None,
+            rights: Rights::preset(Preset::Basic),
+        };
+        in_tenant(&bench.db, &demo, async |tx| {
+            invitations::invite(tx, care_page.id, beheerder, &invitation, now).await
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("invitation: {e}"))?;
+    }
+    Ok(format!("/zorgpagina/{}/connecties", care_page.id.0))
 }

@@ -111,3 +111,8 @@ email-member-removed-text = { $by } removed you from the network of the care pag
 email-member-removed-question = Do you think this is a mistake? Please contact { $by }.
 email-member-removed-notice-subject = { $member } no longer takes part in the care page of { $client }
 email-member-removed-notice-text = You removed { $member } from the network of the care page of { $client }. { $member } can no longer open the care page and has received an e-mail about it.
+
+# NET-2: a grant with an end date, three days before it ends.
+email-rights-ending-subject = Your rights on the care page of { $client } end on { $date }
+email-rights-ending-text = Your rights on the care page of { $client } hold up to and including { $date }. After that you can still open the care page, but no longer see the calendar, the messages and the dossier.
+email-rights-ending-longer = Do you need them for longer? Ask { $by }.

@@ -112,3 +112,8 @@ email-member-removed-text = { $by } heeft je verwijderd uit het netwerk van de z
 email-member-removed-question = Denk je dat dit niet klopt? Neem dan contact op met { $by }.
 email-member-removed-notice-subject = { $member } doet niet meer mee op de zorgpagina van { $client }
 email-member-removed-notice-text = Je hebt { $member } verwijderd uit het netwerk van de zorgpagina van { $client }. { $member } kan de zorgpagina niet meer openen en heeft hierover een e-mail gekregen.
+
+# NET-2: a grant with an end date, three days before it ends.
+email-rights-ending-subject = Je rechten op de zorgpagina van { $client } lopen af op { $date }
+email-rights-ending-text = Je rechten op de zorgpagina van { $client } gelden tot en met { $date }. Daarna kun je de zorgpagina nog openen, maar zie je de agenda, de berichten en het dossier niet meer.
+email-rights-ending-longer = Heb je ze langer nodig? Vraag het dan aan { $by }.

@@ -32,11 +32,21 @@ CREATE UNIQUE INDEX network_invitations_one_open_idx
     ON network_invitations (care_page_id, email) WHERE state = 'pending';
 
 -- Who granted a member's rights (the inviter, or the beheerder who changed them last): the
--- access log records it as the basis of each access.
-ALTER TABLE care_page_members ADD COLUMN rights_granted_by uuid;
+-- access log records it as the basis of each access. A grant may end (NET-2: "buurvrouw,
+-- agenda, 14 dagen"): from rights_until on, the door reads the member's rights as none; the
+-- member gets one reminder three days before (rights_reminded_at marks it sent), and the
+-- housekeeping round empties the rights and logs the lapse once (rights_lapsed_at).
+ALTER TABLE care_page_members
+    ADD COLUMN rights_granted_by uuid,
+    ADD COLUMN rights_until timestamptz,
+    ADD COLUMN rights_reminded_at timestamptz,
+    ADD COLUMN rights_lapsed_at timestamptz;
+CREATE INDEX care_page_members_rights_until_idx ON care_page_members (rights_until)
+    WHERE rights_until IS NOT NULL AND rights_lapsed_at IS NULL;
 
 -- The change log of the personal network (NET-2, NET-5): every invitation, join, change of
--- rights or role, removal and departure, with who did it and to whom, shown to beheerders.
+-- rights or role, lapse, removal and departure, with who did it and to whom, shown to
+-- beheerders.
 -- Names are kept as they were at that moment.
 CREATE TABLE network_changes (
     id            bigserial PRIMARY KEY,
@@ -48,7 +58,8 @@ CREATE TABLE network_changes (
     subject_id    uuid,
     subject_name  text NOT NULL,
     change        text NOT NULL CHECK (change IN ('invited', 'joined', 'rights_changed',
-                                                  'role_changed', 'removed', 'left')),
+                                                  'role_changed', 'removed', 'left',
+                                                  'rights_lapsed')),
     -- The rights after the change, for invitations, joins and rights changes.
     rights        text[],
     role          text

@@ -355,9 +355,23 @@ pub struct Membership {
     /// Who granted the rights (the inviter, or the beheerder who changed them last); `None`
     /// for a page's creator and for rights from before this was kept.
     pub granted_by: Option<AccountId>,
+    /// When the grant ends, if it does: from then on the member holds no rights.
+    pub until: Option<OffsetDateTime>,
 }
 
 impl Membership {
+    /// The membership as it stands at `now`: a grant whose end has come holds no rights any
+    /// more, even before the housekeeping round has emptied it.
+    pub fn as_of(self, now: OffsetDateTime) -> Membership {
+        match self.until {
+            Some(until) if until <= now => Membership {
+                rights: Rights::NONE,
+                ..self
+            },
+            _ => self,
+        }
+    }
+
     /// The rights that decide what the member may open.
     pub fn effective_rights(self) -> Rights {
         match self.role {
@@ -378,7 +392,8 @@ pub async fn access(
         r#"SELECT p.id AS "id: CarePageId", p.for_whom AS "for_whom: ForWhom", p.client_name,
                   p.birth_date, p.client_record_id AS "client_record_id: ClientRecordId",
                   p.created_by AS "created_by: AccountId", p.created_at, m.role AS "role: Role",
-                  m.rights, m.rights_granted_by AS "rights_granted_by: AccountId"
+                  m.rights, m.rights_granted_by AS "rights_granted_by: AccountId",
+                  m.rights_until
              FROM care_pages p
              JOIN care_page_members m ON m.care_page_id = p.id AND m.account_id = $2
             WHERE p.id = $1 AND p.deleted_at IS NULL"#,
@@ -406,6 +421,7 @@ pub async fn access(
             role: row.role,
             rights,
             granted_by: row.rights_granted_by,
+            until: row.rights_until,
         },
     )))
 }
@@ -435,7 +451,7 @@ pub async fn network(
     let rows = sqlx::query!(
         r#"SELECT m.account_id AS "account_id: AccountId", a.name, a.email,
                   m.role AS "role: Role", m.rights,
-                  m.rights_granted_by AS "rights_granted_by: AccountId"
+                  m.rights_granted_by AS "rights_granted_by: AccountId", m.rights_until
              FROM care_page_members m
              JOIN platform.accounts a ON a.id = m.account_id
             WHERE m.care_page_id = $1
@@ -456,6 +472,7 @@ pub async fn network(
                     role: row.role,
                     rights,
                     granted_by: row.rights_granted_by,
+                    until: row.rights_until,
                 },
             })
         })

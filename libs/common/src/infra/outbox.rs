@@ -158,6 +158,14 @@ pub enum Message {
         client: String,
         by: String,
     },
+    /// NET-2: to a member whose grant ends within three days, once.
+    RightsEnding {
+        name: String,
+        client: String,
+        granted_by: String,
+        /// The last day the rights hold, as people write it (`dd-mm-jjjj`).
+        last_day: String,
+    },
     /// NET-5: to the beheerder, that the member is removed from the page's network.
     MemberRemovedNotice {
         name: String,
@@ -185,6 +193,7 @@ impl Message {
             Message::TenantAdminInvitation { .. } => "tenant_admin_invitation",
             Message::NetworkInvitation { .. } => "network_invitation",
             Message::MemberRemoved { .. } => "member_removed",
+            Message::RightsEnding { .. } => "rights_ending",
             Message::MemberRemovedNotice { .. } => "member_removed_notice",
         }
     }

@@ -114,6 +114,12 @@ fn fixtures() -> Vec<Message> {
             client: "Anna de Vries".into(),
             by: "Ans de Vries".into(),
         },
+        Message::RightsEnding {
+            name: "Jan Jansen".into(),
+            client: "Anna de Vries".into(),
+            granted_by: "Ans de Vries".into(),
+            last_day: "17-12-2026".into(),
+        },
         Message::MemberRemovedNotice {
             name: "Ans de Vries".into(),
             member: "Jan Jansen".into(),
@@ -197,6 +203,16 @@ fn expect(message: &Message) -> Expect {
             member,
             client,
         } => (EMAIL, vec![&**name, &**member, &**client], None),
+        Message::RightsEnding {
+            name,
+            client,
+            granted_by,
+            last_day,
+        } => (
+            EMAIL,
+            vec![&**name, &**client, &**granted_by, &**last_day],
+            None,
+        ),
     };
     Expect {
         channels,

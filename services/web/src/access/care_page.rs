@@ -124,6 +124,8 @@ impl Door for CareDoor {
         // Another tenant's page, a deleted page and a page of which the account is no member
         // all look the same: not found. Nothing of the client was reached: no access-log row.
         let (page, membership) = found.ok_or(AppError::NotFound)?;
+        // A grant whose end has come counts as none from that moment on.
+        let membership = membership.as_of(state.clock.now());
         let entry = Entry {
             occurred_at: state.clock.now(),
             event: String::new(),

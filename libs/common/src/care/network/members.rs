@@ -3,13 +3,16 @@
 //! into the network's change log, which beheerders read.
 
 use serde::Serialize;
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::accounts::AccountId;
 use crate::care::page::{self as care_page, CarePageError, CarePageId, Role};
 use crate::care::rights::Rights;
-use crate::infra::tenancy::TenantTx;
+use crate::infra::i18n::Language;
+use crate::infra::outbox::{self, Event, Message, Recipient};
+use crate::infra::tenancy::{in_tenant, list_tenants, TenancyError, TenantTx};
 
 /// What happened in the network, as the change log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -21,6 +24,8 @@ pub enum Change {
     RoleChanged,
     Removed,
     Left,
+    /// A grant with an end date reached it.
+    RightsLapsed,
 }
 
 impl Change {
@@ -32,6 +37,7 @@ impl Change {
             Change::RoleChanged => "role_changed",
             Change::Removed => "removed",
             Change::Left => "left",
+            Change::RightsLapsed => "rights_lapsed",
         }
     }
 
@@ -43,6 +49,7 @@ impl Change {
             Change::RoleChanged,
             Change::Removed,
             Change::Left,
+            Change::RightsLapsed,
         ]
         .into_iter()
         .find(|change| change.key() == key)
@@ -118,14 +125,14 @@ async fn member_name(
 }
 
 /// Gives `member` exactly `rights` (a preset or the switches, checked by the model), granted
-/// by `actor`. A beheerder holds every right whatever is stored, so their rights are not
-/// changed here: that is what taking away beheerrechten is for.
+/// by `actor`, until `until` when the grant ends. A beheerder holds every right whatever is
+/// stored, so their rights are not changed here: that is what taking away beheerrechten is for.
 pub async fn set_rights(
     tx: &mut TenantTx,
     page: CarePageId,
     actor: AccountId,
     member: AccountId,
-    rights: Rights,
+    (rights, until): (Rights, Option<OffsetDateTime>),
     now: OffsetDateTime,
 ) -> Result<(), CarePageError> {
     let (name, role) = member_name(tx, page, member).await?;
@@ -134,12 +141,15 @@ pub async fn set_rights(
     }
     let keys: Vec<String> = rights.keys().into_iter().map(str::to_owned).collect();
     sqlx::query!(
-        "UPDATE care_page_members SET rights = $3, rights_granted_by = $4
+        "UPDATE care_page_members
+            SET rights = $3, rights_granted_by = $4, rights_until = $5,
+                rights_reminded_at = NULL, rights_lapsed_at = NULL
           WHERE care_page_id = $1 AND account_id = $2",
         page as CarePageId,
         member as AccountId,
         &keys,
         actor as AccountId,
+        until,
     )
     .execute(tx.conn())
     .await?;
@@ -156,6 +166,135 @@ pub async fn set_rights(
     };
     record_change(tx, &change, now).await?;
     Ok(())
+}
+
+/// A grant whose end is three days away or less, claimed for its one reminder.
+#[derive(Debug, Clone)]
+pub struct EndingGrant {
+    pub page: CarePageId,
+    pub client: String,
+    pub member: AccountId,
+    pub member_name: String,
+    pub member_email: String,
+    pub member_language: String,
+    pub granted_by_name: String,
+    pub until: OffsetDateTime,
+}
+
+/// How long before its end a member hears that a grant ends.
+pub const REMINDER_BEFORE: time::Duration = time::Duration::days(3);
+
+/// Claims the grants of this tenant whose end is [`REMINDER_BEFORE`] away or less and whose
+/// member has not been reminded: each is claimed once, in this transaction, so the reminder
+/// written with it goes out exactly once.
+pub async fn claim_reminders(
+    tx: &mut TenantTx,
+    now: OffsetDateTime,
+) -> Result<Vec<EndingGrant>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"WITH claimed AS (
+             UPDATE care_page_members SET rights_reminded_at = $1
+              WHERE rights_until IS NOT NULL AND rights_until > $1
+                AND rights_until <= $2 AND rights_reminded_at IS NULL
+                AND rights_lapsed_at IS NULL
+             RETURNING care_page_id, account_id, rights_until, rights_granted_by)
+           SELECT c.care_page_id AS "page: CarePageId", p.client_name,
+                  c.account_id AS "member: AccountId", a.name, a.email, a.language,
+                  coalesce(g.name, '') AS "granted_by_name!", c.rights_until AS "until!"
+             FROM claimed c
+             JOIN care_pages p ON p.id = c.care_page_id
+             JOIN platform.accounts a ON a.id = c.account_id
+             LEFT JOIN platform.accounts g ON g.id = c.rights_granted_by"#,
+        now,
+        now + REMINDER_BEFORE,
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| EndingGrant {
+            page: row.page,
+            client: row.client_name,
+            member: row.member,
+            member_name: row.name,
+            member_email: row.email,
+            member_language: row.language,
+            granted_by_name: row.granted_by_name,
+            until: row.until,
+        })
+        .collect())
+}
+
+/// Empties the rights of every grant of this tenant whose end has come, and logs each lapse
+/// once. (The door reads them as none from the end on; this makes it lasting.)
+pub async fn lapse_ended(tx: &mut TenantTx, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
+    let lapsed = sqlx::query!(
+        r#"UPDATE care_page_members m
+              SET rights = '{}', rights_lapsed_at = $1
+             FROM platform.accounts a
+            WHERE a.id = m.account_id AND m.rights_until <= $1 AND m.rights_lapsed_at IS NULL
+           RETURNING m.care_page_id AS "page: CarePageId", m.account_id AS "member: AccountId",
+                     coalesce(m.rights_granted_by, m.account_id) AS "actor!: AccountId",
+                     a.name"#,
+        now,
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    for row in &lapsed {
+        let change = NetworkChange {
+            page: row.page,
+            actor: row.actor,
+            subject: Subject {
+                account: Some(row.member),
+                name: &row.name,
+            },
+            change: Change::RightsLapsed,
+            rights: Some(Rights::NONE),
+            role: None,
+        };
+        record_change(tx, &change, now).await?;
+    }
+    Ok(lapsed.len() as u64)
+}
+
+/// One housekeeping round for ending grants in every tenant: the reminders (each exactly
+/// once, its e-mail queued in the transaction that claims it) and the lapses. Says how many
+/// of each.
+pub async fn remind_and_lapse_in_every_tenant(
+    db: &PgPool,
+    now: OffsetDateTime,
+) -> Result<(u64, u64), TenancyError> {
+    let (mut reminded, mut lapsed) = (0, 0);
+    for tenant in list_tenants(db).await? {
+        let slug = tenant.slug.clone();
+        let (r, l) = in_tenant(db, &tenant.slug, async |tx| {
+            let ending = claim_reminders(tx, now).await?;
+            for grant in &ending {
+                let last_day =
+                    crate::infra::clock::dutch::civil(grant.until - time::Duration::seconds(1))
+                        .date();
+                let message = Message::RightsEnding {
+                    name: grant.member_name.clone(),
+                    client: grant.client.clone(),
+                    granted_by: grant.granted_by_name.clone(),
+                    last_day: care_page::BirthDate::format(last_day),
+                };
+                let to = Recipient::Email {
+                    address: grant.member_email.clone(),
+                    name: Some(grant.member_name.clone()),
+                };
+                let language = Language::parse(&grant.member_language).unwrap_or_default();
+                let event = Event::notification(&slug, now, to, language, message);
+                outbox::write(tx.conn(), &event).await?;
+            }
+            let lapsed = lapse_ended(tx, now).await?;
+            Ok::<_, sqlx::Error>((ending.len() as u64, lapsed))
+        })
+        .await?;
+        reminded += r;
+        lapsed += l;
+    }
+    Ok((reminded, lapsed))
 }
 
 /// Grants or takes away beheerrechten (`care::page::set_role`) and logs it.

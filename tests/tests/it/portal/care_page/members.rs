@@ -174,3 +174,110 @@ async fn a_member_can_leave_and_the_last_beheerder_can_neither_leave_nor_be_remo
     );
     platform.finish().await;
 }
+
+#[tokio::test]
+async fn a_grant_with_an_end_date_lapses_at_that_moment_and_its_member_is_reminded_once() {
+    use common::care::network::members;
+    use common::infra::clock::{dutch, Clock};
+    use std::time::Duration;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform
+        .create_tenant("Zorggroep Tijdelijk", "#1d4f91")
+        .await;
+    let (mut beheerder, _, page) = beheerder_with_page(&platform, &tenant).await;
+    let (mut buurvrouw, buurvrouw_email, buurvrouw_id) =
+        member_with(&platform, &tenant, page, "buurvrouw", Rights::NONE).await;
+
+    // "buurvrouw, agenda, 14 dagen": the last day is two weeks from today.
+    let now = platform.clock.now();
+    let last_day = dutch::civil(now).date() + time::Duration::days(14);
+    let field = last_day
+        .format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap();
+    let rights_path = format!("/zorgpagina/{page}/connecties/{}/rechten", buurvrouw_id.0);
+    beheerder.get(&rights_path).await;
+    let past = beheerder
+        .post(&rights_path, &[("access", "basis"), ("tot", "2020-01-01")])
+        .await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(past.shows("Deze dag is al voorbij."));
+    let saved = beheerder
+        .post(&rights_path, &[("access", "basis"), ("tot", &field)])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let connecties = beheerder
+        .get(&format!("/zorgpagina/{page}/connecties"))
+        .await;
+    let shown = common::care::page::BirthDate::format(last_day);
+    assert!(
+        connecties.shows(&format!("rechten tot en met {shown}")),
+        "{}",
+        connecties.body
+    );
+    let calendar = format!("/zorgpagina/{page}/kalender");
+    assert_eq!(buurvrouw.get(&calendar).await.status, StatusCode::OK);
+    let until: time::OffsetDateTime = in_tenant(&platform.db, &tenant.slug, async |tx| {
+        sqlx::query_scalar("SELECT rights_until FROM care_page_members WHERE account_id = $1")
+            .bind(buurvrouw_id.0)
+            .fetch_one(tx.conn())
+            .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(until, dutch::start_of(last_day + time::Duration::days(1)));
+
+    // The reminder: not yet eleven days ahead, then exactly once from three days before.
+    let round = |at: time::OffsetDateTime| {
+        let db = platform.db.clone();
+        async move {
+            members::remind_and_lapse_in_every_tenant(&db, at)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(round(until - time::Duration::days(4)).await, (0, 0));
+    assert_eq!(round(until - time::Duration::days(3)).await, (1, 0));
+    assert_eq!(round(until - time::Duration::days(2)).await, (0, 0));
+    eventually_mails(
+        &platform,
+        &buurvrouw_email,
+        "Je rechten op de zorgpagina van Anna de Vries lopen af op",
+        1,
+    )
+    .await;
+
+    // The lapse at the moment itself, before any round: a grant ending in five minutes.
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        sqlx::query("UPDATE care_page_members SET rights_until = $2 WHERE account_id = $1")
+            .bind(buurvrouw_id.0)
+            .bind(platform.clock.now() + time::Duration::minutes(5))
+            .execute(tx.conn())
+            .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(buurvrouw.get(&calendar).await.status, StatusCode::OK);
+    platform.clock.advance(Duration::from_secs(6 * 60));
+    assert_eq!(buurvrouw.get(&calendar).await.status, StatusCode::FORBIDDEN);
+    let home = buurvrouw.get(&format!("/zorgpagina/{page}")).await;
+    assert!(
+        !home.shows(&format!("href=\"{calendar}\"")),
+        "the menu hides it too"
+    );
+
+    // The round makes it lasting and logs it, once.
+    let later = platform.clock.now();
+    assert_eq!(round(later).await, (0, 1));
+    assert_eq!(round(later).await, (0, 0));
+    let log = beheerder
+        .get(&format!("/zorgpagina/{page}/wijzigingen"))
+        .await;
+    assert_eq!(
+        log.body
+            .matches("De rechten van buurvrouw zijn vervallen")
+            .count(),
+        1
+    );
+    platform.finish().await;
+}

@@ -15,6 +15,7 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path, Redirect};
 use poem::{handler, IntoResponse, Response};
 use serde::Serialize;
+use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::access::care_page::CarePageAccess;
@@ -56,6 +57,24 @@ async fn member_of(
         .ok_or(AppError::NotFound)
 }
 
+/// The end of a grant from the form's "tot en met" day (`jjjj-mm-dd`, the end of that day in
+/// the Netherlands); empty: no end. The day may not have passed.
+fn grant_end(raw: &str, today: Date) -> Result<Option<OffsetDateTime>, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let day = Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| "member-rights-until-invalid")?;
+    if day < today {
+        return Err("member-rights-until-past");
+    }
+    Ok(Some(dutch::start_of(day.next_day().unwrap_or(day))))
+}
+
 /// The form's choice for rights a member holds now: their preset, or their own switches.
 fn access_of(rights: Rights) -> &'static str {
     match rights.as_preset() {
@@ -72,10 +91,11 @@ async fn rights_page(
     access: &CarePageAccess,
     member: &NetworkMember,
     status: StatusCode,
-    (form_access, on): (&str, Vec<String>),
+    (form_access, on, form_until): (&str, Vec<String>, String),
     errors: FieldErrors,
 ) -> Result<Response, AppError> {
     let page = context! {
+        form_until,
         member => context! {
             id => member.account_id.0.to_string(),
             name => &member.name,
@@ -97,9 +117,20 @@ pub async fn rights_form(
     Path((_, raw)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let member = member_of(&state, &access, &raw).await?;
-    let rights = member.membership.rights;
+    let membership = member.membership.as_of(state.clock.now());
+    let rights = membership.rights;
     let on = rights.keys().into_iter().map(str::to_owned).collect();
-    let choice = (access_of(rights), on);
+    let until = membership
+        .until
+        .filter(|_| membership.rights != Rights::NONE)
+        .map(|until| {
+            let last_day = dutch::civil(until - time::Duration::seconds(1)).date();
+            last_day
+                .format(time::macros::format_description!("[year]-[month]-[day]"))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    let choice = (access_of(rights), on, until);
     let no_errors = FieldErrors::default();
     rights_page(
         &state,
@@ -124,24 +155,34 @@ pub async fn set_rights(
     let member = member_of(&state, &access, &raw).await?;
     let form_access = pairs.value("access");
     let on = pairs.all("rechten");
+    let today = dutch::civil(state.clock.now()).date();
+    let mut errors = FieldErrors::default();
+    let until = grant_end(pairs.value("tot"), today)
+        .map_err(|code| errors.add("tot", code))
+        .ok()
+        .flatten();
     let rights = match chosen_rights(form_access, &on) {
-        Some(Ok(rights)) => rights,
-        problem => {
-            let mut errors = FieldErrors::default();
-            let code = match problem {
-                Some(Err(code)) => code,
-                _ => "invite-access-missing",
-            };
+        Some(Ok(rights)) if errors.is_empty() => Some(rights),
+        Some(Ok(_)) => None,
+        Some(Err(code)) => {
             errors.add("access", code);
-            let status = StatusCode::UNPROCESSABLE_ENTITY;
-            let choice = (form_access, on.into_iter().map(str::to_owned).collect());
-            return rights_page(&state, pages, &access, &member, status, choice, errors).await;
+            None
         }
+        None => {
+            errors.add("access", "invite-access-missing");
+            None
+        }
+    };
+    let Some(rights) = rights else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        let on = on.into_iter().map(str::to_owned).collect();
+        let choice = (form_access, on, pairs.value("tot").to_owned());
+        return rights_page(&state, pages, &access, &member, status, choice, errors).await;
     };
     let now = state.clock.now();
     let (page, me) = (access.page.id, access.me.account.id);
     let changed = in_tenant(&state.db, &access.portal.tenant.slug, async |tx| {
-        members::set_rights(tx, page, me, member.account_id, rights, now).await
+        members::set_rights(tx, page, me, member.account_id, (rights, until), now).await
     })
     .await;
     match changed {

@@ -268,6 +268,7 @@ mod tests {
             role,
             rights,
             granted_by: None,
+            until: None,
         }
     }
 

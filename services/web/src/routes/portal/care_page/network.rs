@@ -30,6 +30,8 @@ pub(super) struct Person {
     email: String,
     role: NetworkRole,
     is_me: bool,
+    /// The last day of a grant that ends, as people write it.
+    until: Option<String>,
 }
 
 /// The people of the page as Connecties and the page's home list them.
@@ -41,12 +43,23 @@ pub(super) async fn people(
         care_page::network(tx, access.page.id).await
     })
     .await?;
+    let now = state.clock.now();
     Ok(members
         .into_iter()
         .map(|m| Person {
             id: m.account_id.0.to_string(),
             initials: care_page::initials(&m.name),
-            role: NetworkRole::of(m.membership.role == Role::Beheerder, m.membership.rights),
+            role: {
+                let membership = m.membership.as_of(now);
+                NetworkRole::of(membership.role == Role::Beheerder, membership.rights)
+            },
+            until: m
+                .membership
+                .until
+                .filter(|until| *until > now)
+                .map(|until| {
+                    date_text(dutch::civil(until - time::Duration::seconds(1)).assume_utc())
+                }),
             is_me: m.account_id == access.me.account.id,
             name: m.name,
             email: m.email,
