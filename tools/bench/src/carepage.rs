@@ -152,6 +152,7 @@ async fn busy_network(
             language: Language::Nl,
             message: None,
             rights: Rights::preset(Preset::Basic),
+            until: None,
         };
         in_tenant(&bench.db, &demo, async |tx| {
             invitations::invite(tx, care_page.id, beheerder, &invitation, now).await

@@ -14,6 +14,8 @@ CREATE TABLE network_invitations (
         CHECK (rights <@ ARRAY['agenda', 'agenda_beheren', 'agenda_zorgorganisatie', 'dossier',
                                'vragenlijsten', 'plannen_goedkeuren', 'berichten_netwerk',
                                'berichten_vertrouwensgroep', 'berichten_zorgorganisatie']::text[]),
+    -- The end of the grant the invitation gives, if it ends.
+    rights_until  timestamptz,
     invited_by    uuid NOT NULL,
     token_hash    bytea NOT NULL UNIQUE,
     created_at    timestamptz NOT NULL,

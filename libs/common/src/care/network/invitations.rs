@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::accounts::{AccountId, EmailAddress, PersonName};
-use crate::care::network::members::{record_change, Change, NetworkChange, Subject};
+use crate::care::network::members::{grant_end, record_change, Change, NetworkChange, Subject};
 use crate::care::page::{self as care_page, CarePageError, CarePageId, Role};
 use crate::care::rights::{Preset, Right, Rights};
 use crate::infra::crypto::{hash_token, Token};
@@ -41,6 +41,8 @@ pub struct InviteForm<'a> {
     pub access: &'a str,
     /// The keys of the switches that are on (`Right::key`).
     pub switches: Vec<&'a str>,
+    /// The last day of the grant (`jjjj-mm-dd`), or empty for a grant without end.
+    pub until: &'a str,
 }
 
 /// A checked invite form.
@@ -51,6 +53,8 @@ pub struct NewInvitation {
     pub language: Language,
     pub message: Option<String>,
     pub rights: Rights,
+    /// When the grant ends, if it does.
+    pub until: Option<OffsetDateTime>,
 }
 
 /// The rights an invite form chose: a preset, or the switches as they stand. `None` when the
@@ -74,8 +78,12 @@ pub fn chosen_rights(access: &str, switches: &[&str]) -> Option<Result<Rights, &
 }
 
 impl NewInvitation {
-    /// Checks the form; on failure, the catalogue key of each problem by field.
-    pub fn parse(form: &InviteForm<'_>) -> Result<Self, Vec<(&'static str, &'static str)>> {
+    /// Checks the form (`today` in the Netherlands, for the end of the grant); on failure, the
+    /// catalogue key of each problem by field.
+    pub fn parse(
+        form: &InviteForm<'_>,
+        today: time::Date,
+    ) -> Result<Self, Vec<(&'static str, &'static str)>> {
         let mut problems = Vec::new();
         let name = PersonName::parse(form.name)
             .map_err(|_| problems.push(("name", "invite-name-missing")))
@@ -91,6 +99,10 @@ impl NewInvitation {
         if message.chars().count() > MESSAGE_MAX {
             problems.push(("message", "invite-message-too-long"));
         }
+        let until = grant_end(form.until, today)
+            .map_err(|code| problems.push(("tot", code)))
+            .ok()
+            .flatten();
         let rights = match chosen_rights(form.access, &form.switches) {
             None => {
                 problems.push(("access", "invite-access-missing"));
@@ -110,6 +122,7 @@ impl NewInvitation {
                     language,
                     message: (!message.is_empty()).then(|| message.to_owned()),
                     rights,
+                    until,
                 })
             }
             _ => Err(problems),
@@ -164,6 +177,7 @@ pub struct Invitation {
     pub message: Option<String>,
     #[serde(skip)]
     pub rights: Rights,
+    pub until: Option<OffsetDateTime>,
     pub invited_by: AccountId,
     pub sent_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
@@ -188,6 +202,7 @@ struct InvitationRow {
     language: String,
     message: Option<String>,
     rights: Vec<String>,
+    rights_until: Option<OffsetDateTime>,
     invited_by: Uuid,
     sent_at: OffsetDateTime,
     expires_at: OffsetDateTime,
@@ -212,6 +227,7 @@ impl InvitationRow {
             language: Language::parse(&self.language).unwrap_or_default(),
             message: self.message,
             rights,
+            until: self.rights_until,
             invited_by: AccountId(self.invited_by),
             sent_at: self.sent_at,
             expires_at: self.expires_at,
@@ -256,9 +272,9 @@ pub async fn invite(
     let keys: Vec<String> = new.rights.keys().into_iter().map(str::to_owned).collect();
     sqlx::query!(
         "INSERT INTO network_invitations (id, care_page_id, name, email, language, message,
-                                          rights, invited_by, token_hash, created_at, sent_at,
-                                          expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
+                                          rights, rights_until, invited_by, token_hash,
+                                          created_at, sent_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $12, $8, $9, $10, $10, $11)",
         id as InvitationId,
         page as CarePageId,
         new.name.as_str(),
@@ -270,6 +286,7 @@ pub async fn invite(
         &token.hash,
         now,
         now + VALID_FOR,
+        new.until,
     )
     .execute(tx.conn())
     .await?;
@@ -293,6 +310,7 @@ pub async fn invite(
         language: new.language,
         message: new.message.clone(),
         rights: new.rights,
+        until: new.until,
         invited_by: by,
         sent_at: now,
         expires_at: now + VALID_FOR,
@@ -310,8 +328,8 @@ pub async fn of_page(
 ) -> Result<Vec<Invitation>, sqlx::Error> {
     let rows = sqlx::query_as!(
         InvitationRow,
-        "SELECT id, care_page_id, name, email, language, message, rights, invited_by, sent_at,
-                expires_at, state
+        "SELECT id, care_page_id, name, email, language, message, rights, rights_until, invited_by,
+                sent_at, expires_at, state
            FROM network_invitations
           WHERE care_page_id = $1 AND state = 'pending'
           ORDER BY sent_at DESC, id",
@@ -335,8 +353,8 @@ async fn by_token(
     let row = if lock {
         sqlx::query_as!(
             InvitationRow,
-            "SELECT id, care_page_id, name, email, language, message, rights, invited_by,
-                    sent_at, expires_at, state
+            "SELECT id, care_page_id, name, email, language, message, rights, rights_until,
+                    invited_by, sent_at, expires_at, state
                FROM network_invitations WHERE token_hash = $1 FOR UPDATE",
             hash,
         )
@@ -345,8 +363,8 @@ async fn by_token(
     } else {
         sqlx::query_as!(
             InvitationRow,
-            "SELECT id, care_page_id, name, email, language, message, rights, invited_by,
-                    sent_at, expires_at, state
+            "SELECT id, care_page_id, name, email, language, message, rights, rights_until,
+                    invited_by, sent_at, expires_at, state
                FROM network_invitations WHERE token_hash = $1",
             hash,
         )
@@ -428,11 +446,12 @@ pub async fn accept(
         )
         .await?;
         sqlx::query!(
-            "UPDATE care_page_members SET rights_granted_by = $3
+            "UPDATE care_page_members SET rights_granted_by = $3, rights_until = $4
               WHERE care_page_id = $1 AND account_id = $2",
             invitation.care_page as CarePageId,
             account as AccountId,
             invitation.invited_by as AccountId,
+            invitation.until,
         )
         .execute(tx.conn())
         .await?;
@@ -500,8 +519,8 @@ pub async fn resend(
         InvitationRow,
         "UPDATE network_invitations SET token_hash = $3, sent_at = $4, expires_at = $5
           WHERE id = $1 AND care_page_id = $2 AND state = 'pending'
-         RETURNING id, care_page_id, name, email, language, message, rights, invited_by,
-                   sent_at, expires_at, state",
+         RETURNING id, care_page_id, name, email, language, message, rights, rights_until,
+                   invited_by, sent_at, expires_at, state",
         id as InvitationId,
         page as CarePageId,
         &token.hash,
@@ -569,27 +588,35 @@ mod tests {
             message: "",
             access,
             switches,
+            until: "",
         }
+    }
+
+    fn today() -> time::Date {
+        time::macros::date!(2026 - 12 - 03)
     }
 
     #[test]
     fn a_choice_of_access_is_required_and_niets_is_a_choice() {
-        let problems = NewInvitation::parse(&form("", vec![])).unwrap_err();
+        let problems = NewInvitation::parse(&form("", vec![]), today()).unwrap_err();
         assert_eq!(problems, [("access", "invite-access-missing")]);
-        let nothing = NewInvitation::parse(&form("niets", vec![])).unwrap();
+        let nothing = NewInvitation::parse(&form("niets", vec![]), today()).unwrap();
         assert_eq!(nothing.rights, Rights::NONE);
-        let basic = NewInvitation::parse(&form("basis", vec![])).unwrap();
+        let basic = NewInvitation::parse(&form("basis", vec![]), today()).unwrap();
         assert_eq!(basic.rights, Rights::preset(Preset::Basic));
     }
 
     #[test]
     fn switches_that_break_a_dependency_are_refused() {
         let problems =
-            NewInvitation::parse(&form("eigen", vec!["plannen_goedkeuren"])).unwrap_err();
+            NewInvitation::parse(&form("eigen", vec!["plannen_goedkeuren"]), today()).unwrap_err();
         assert_eq!(problems, [("access", "invite-rights-dependency")]);
-        let own = NewInvitation::parse(&form("eigen", vec!["dossier", "plannen_goedkeuren"]));
+        let own = NewInvitation::parse(
+            &form("eigen", vec!["dossier", "plannen_goedkeuren"]),
+            today(),
+        );
         assert!(own.unwrap().rights.contains(Right::DossierApprovePlans));
-        let problems = NewInvitation::parse(&form("eigen", vec!["alles"])).unwrap_err();
+        let problems = NewInvitation::parse(&form("eigen", vec!["alles"]), today()).unwrap_err();
         assert_eq!(problems, [("access", "invite-rights-unknown")]);
     }
 
@@ -599,7 +626,7 @@ mod tests {
         empty.name = " ";
         empty.email = "geen-adres";
         empty.language = "";
-        let fields: Vec<&str> = NewInvitation::parse(&empty)
+        let fields: Vec<&str> = NewInvitation::parse(&empty, today())
             .unwrap_err()
             .into_iter()
             .map(|(field, _)| field)

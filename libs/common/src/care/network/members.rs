@@ -168,6 +168,26 @@ pub async fn set_rights(
     Ok(())
 }
 
+/// The end of a grant from the form's "tot en met" day (`jjjj-mm-dd`, the end of that day in
+/// the Netherlands); empty: no end. The day may not have passed.
+pub fn grant_end(raw: &str, today: time::Date) -> Result<Option<OffsetDateTime>, &'static str> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    let day = time::Date::parse(
+        raw,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| "member-rights-until-invalid")?;
+    if day < today {
+        return Err("member-rights-until-past");
+    }
+    Ok(Some(crate::infra::clock::dutch::start_of(
+        day.next_day().unwrap_or(day),
+    )))
+}
+
 /// A grant whose end is three days away or less, claimed for its one reminder.
 #[derive(Debug, Clone)]
 pub struct EndingGrant {

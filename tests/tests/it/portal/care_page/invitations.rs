@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use common::care::network::invitations;
-use common::infra::clock::Clock;
+use common::infra::clock::{dutch, Clock};
 use reqwest::StatusCode;
 use zorgportaal_tests::accounts::{
     confirm_from_mail, enter_password, eventually_mails, link_in, mailed_code, sign_up, signed_in,
@@ -95,12 +95,14 @@ async fn an_invited_person_signs_up_from_the_email_and_joins_with_the_chosen_rig
         .await;
     assert!(own.shows("Deze persoon doet al mee op deze zorgpagina."));
 
-    invite(
-        &mut beheerder,
-        page,
-        &invite_fields("Jan Jansen", &invitee, "en", "basis"),
-    )
-    .await;
+    // "Basis", for a month: the grant's last day goes with the invitation.
+    let last_day = dutch::civil(platform.clock.now()).date() + time::Duration::days(30);
+    let field = last_day
+        .format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap();
+    let mut fields = invite_fields("Jan Jansen", &invitee, "en", "basis");
+    fields.push(("tot", &field));
+    invite(&mut beheerder, page, &fields).await;
     let connecties = beheerder
         .get(&format!(
             "/zorgpagina/{page}/connecties?melding=uitgenodigd"
@@ -162,7 +164,12 @@ async fn an_invited_person_signs_up_from_the_email_and_joins_with_the_chosen_rig
         .get(&format!("/zorgpagina/{page}/connecties"))
         .await;
     assert!(!people.shows("Wacht op antwoord"));
-    assert!(people.shows("Mantelzorger"));
+    let until = common::care::page::BirthDate::format(last_day);
+    assert!(
+        people.shows(&format!("Mantelzorger, rechten tot en met {until}")),
+        "{}",
+        people.body
+    );
 
     // The link is used up.
     let again = jan.get(&link).await;

@@ -38,6 +38,7 @@ pub struct InviteFields {
     message: String,
     access: String,
     rechten: Vec<String>,
+    tot: String,
 }
 
 impl InviteFields {
@@ -53,6 +54,7 @@ impl InviteFields {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            tot: pairs.value("tot").to_owned(),
         }
     }
 }
@@ -100,6 +102,7 @@ async fn invite_page(
         form_language => language,
         form_message => &fields.message,
         form_access => &fields.access,
+        form_until => &fields.tot,
         switches => switches(&fields.rechten),
         errors,
     };
@@ -161,8 +164,10 @@ pub async fn invite(
         message: &fields.message,
         access: &fields.access,
         switches: fields.rechten.iter().map(String::as_str).collect(),
+        until: &fields.tot,
     };
-    let new = match NewInvitation::parse(&form) {
+    let today = common::infra::clock::dutch::civil(now).date();
+    let new = match NewInvitation::parse(&form, today) {
         Ok(new) => new,
         Err(problems) => {
             let mut errors = FieldErrors::default();

@@ -15,7 +15,6 @@ use poem::http::StatusCode;
 use poem::web::{Data, Path, Redirect};
 use poem::{handler, IntoResponse, Response};
 use serde::Serialize;
-use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::access::care_page::CarePageAccess;
@@ -55,24 +54,6 @@ async fn member_of(
         .into_iter()
         .find(|m| m.account_id.0 == id)
         .ok_or(AppError::NotFound)
-}
-
-/// The end of a grant from the form's "tot en met" day (`jjjj-mm-dd`, the end of that day in
-/// the Netherlands); empty: no end. The day may not have passed.
-fn grant_end(raw: &str, today: Date) -> Result<Option<OffsetDateTime>, &'static str> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let day = Date::parse(
-        raw,
-        time::macros::format_description!("[year]-[month]-[day]"),
-    )
-    .map_err(|_| "member-rights-until-invalid")?;
-    if day < today {
-        return Err("member-rights-until-past");
-    }
-    Ok(Some(dutch::start_of(day.next_day().unwrap_or(day))))
 }
 
 /// The form's choice for rights a member holds now: their preset, or their own switches.
@@ -157,7 +138,7 @@ pub async fn set_rights(
     let on = pairs.all("rechten");
     let today = dutch::civil(state.clock.now()).date();
     let mut errors = FieldErrors::default();
-    let until = grant_end(pairs.value("tot"), today)
+    let until = members::grant_end(pairs.value("tot"), today)
         .map_err(|code| errors.add("tot", code))
         .ok()
         .flatten();
