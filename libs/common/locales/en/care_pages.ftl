@@ -236,6 +236,7 @@ right-berichten_zorgorganisatie = Can communicate with every linked care organis
 # The page behind the link in the invitation e-mail.
 invitation-title = Invitation to a care page
 invitation-intro = { $inviter } invites { $name } to take part in the care page of { $client }.
+invitation-intro-without-client = { $inviter } invites { $name } to take part in a care page at { $organisation }.
 invitation-accept = Accept the invitation
 invitation-sign-in-first = Sign in first with { $email }. No account yet? Create one with this e-mail address. Afterwards you come back here by yourself.
 invitation-sign-in = Sign in

@@ -236,6 +236,7 @@ right-berichten_zorgorganisatie = Kan communiceren met elke aangesloten zorgorga
 # The page behind the link in the invitation e-mail.
 invitation-title = Uitnodiging voor een zorgpagina
 invitation-intro = { $inviter } nodigt { $name } uit om mee te doen op de zorgpagina van { $client }.
+invitation-intro-without-client = { $inviter } nodigt { $name } uit om mee te doen op een zorgpagina bij { $organisation }.
 invitation-accept = Uitnodiging aannemen
 invitation-sign-in-first = Log eerst in met { $email }. Heb je nog geen account? Maak er dan een aan met dit e-mailadres. Daarna kom je vanzelf hier terug.
 invitation-sign-in = Inloggen

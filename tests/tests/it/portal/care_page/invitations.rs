@@ -129,8 +129,11 @@ async fn an_invited_person_signs_up_from_the_email_and_joins_with_the_chosen_rig
     let mut jan = Visitor::new(&platform, &tenant.hosts[0]);
     let opened = jan.get(&link).await;
     assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
-    assert!(opened
-        .shows("dochter nodigt Jan Jansen uit om mee te doen op de zorgpagina van Anna de Vries."));
+    // Whose page it is shows only to the invited address, once signed in.
+    assert!(opened.shows(
+        "dochter nodigt Jan Jansen uit om mee te doen op een zorgpagina bij Zorggroep Uitnodiging."
+    ));
+    assert!(!opened.shows("Anna de Vries"), "{}", opened.body);
     assert!(opened.shows("Account aanmaken"));
     sign_up(&mut jan, "Jan Jansen", &invitee, PASSWORD).await;
     confirm_from_mail(&platform, &tenant, &mut jan, &invitee).await;
@@ -144,6 +147,7 @@ async fn an_invited_person_signs_up_from_the_email_and_joins_with_the_chosen_rig
         "{}",
         to_accept.body
     );
+    assert!(to_accept.shows("op de zorgpagina van Anna de Vries"));
     let accepted = jan
         .post("/uitnodiging", &[("token", &token_of(&link))])
         .await;
@@ -208,6 +212,7 @@ async fn a_link_opens_only_for_its_address_and_dies_when_resent_withdrawn_or_exp
     let wrong = someone_else.get(&first).await;
     assert_eq!(wrong.status, StatusCode::FORBIDDEN);
     assert!(wrong.shows("Deze uitnodiging is voor een ander e-mailadres"));
+    assert!(!wrong.shows("Anna de Vries"), "{}", wrong.body);
     let wrong_accept = someone_else
         .post("/uitnodiging", &[("token", &token_of(&first))])
         .await;
