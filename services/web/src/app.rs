@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use common::accounts::password::PasswordHasher;
+use common::audit::access_log::GroupWriter;
 use common::infra::clock::SharedClock;
 use common::infra::config::Config;
 use common::infra::crypto::ServerKey;
@@ -84,6 +85,7 @@ impl Application {
             broker: Broker::new(config.amqp.url.clone(), "zorgportaal-web"),
             images: DecodeGate::new(config.images.decode_concurrency),
             config: Arc::new(config),
+            access_log: GroupWriter::spawn(db.clone()),
             db,
             tenants,
             views,

@@ -63,9 +63,10 @@ BEGIN
 END
 $$;
 
+-- Once per statement: a group of rows written together waits for its seal in one insert.
 CREATE FUNCTION access_log_await_seal() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO access_log_unsealed (entry_id) VALUES (NEW.id);
+    INSERT INTO access_log_unsealed (entry_id) SELECT id FROM written;
     RETURN NULL;
 END
 $$;
@@ -75,7 +76,8 @@ CREATE TRIGGER access_log_append_only BEFORE UPDATE OR DELETE ON access_log
 CREATE TRIGGER access_log_no_truncate BEFORE TRUNCATE ON access_log
     FOR EACH STATEMENT EXECUTE FUNCTION access_log_refuse_change();
 CREATE TRIGGER access_log_awaits_seal AFTER INSERT ON access_log
-    FOR EACH ROW EXECUTE FUNCTION access_log_await_seal();
+    REFERENCING NEW TABLE AS written
+    FOR EACH STATEMENT EXECUTE FUNCTION access_log_await_seal();
 CREATE TRIGGER access_log_seals_append_only BEFORE UPDATE OR DELETE ON access_log_seals
     FOR EACH ROW EXECUTE FUNCTION access_log_refuse_change();
 CREATE TRIGGER access_log_seals_no_truncate BEFORE TRUNCATE ON access_log_seals

@@ -8,16 +8,18 @@
 //! what no longer matches. The care page and client record are plain ids here: this context
 //! sits below `care`, which records its changes through `audit::trail`.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 use time::{Duration, OffsetDateTime};
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::accounts::AccountId;
-use crate::infra::tenancy::{in_tenant, list_tenants, TenancyError, TenantTx};
+use crate::infra::tenancy::{in_tenant, list_tenants, TenancyError, TenantSlug, TenantTx};
 
 /// What was done with a client's data: NEN 7513's C, R, U, D and E.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -141,31 +143,131 @@ pub struct Entry {
     pub emergency: bool,
 }
 
-/// Appends `entry` to the tenant's access log.
-pub async fn record(tx: &mut TenantTx, entry: &Entry) -> Result<(), sqlx::Error> {
+/// Appends `entries` to the tenant's access log, in one statement.
+pub async fn record(tx: &mut TenantTx, entries: &[&Entry]) -> Result<(), sqlx::Error> {
+    let column =
+        |get: &dyn Fn(&Entry) -> String| entries.iter().map(|e| get(e)).collect::<Vec<_>>();
+    let occurred_at: Vec<OffsetDateTime> = entries.iter().map(|e| e.occurred_at).collect();
+    let outcome: Vec<i16> = entries
+        .iter()
+        .map(|e| i16::try_from(e.outcome).unwrap_or(i16::MAX))
+        .collect();
+    let actor_id: Vec<Uuid> = entries.iter().map(|e| e.actor.account.0).collect();
+    let care_page: Vec<Uuid> = entries.iter().map(|e| e.care_page).collect();
+    let client_record: Vec<Option<Uuid>> = entries.iter().map(|e| e.client_record).collect();
+    let granted_by: Vec<Option<Uuid>> = entries
+        .iter()
+        .map(|e| e.basis_granted_by.map(|a| a.0))
+        .collect();
+    let emergency: Vec<bool> = entries.iter().map(|e| e.emergency).collect();
     sqlx::query!(
         "INSERT INTO access_log (occurred_at, event, action, outcome, actor_kind, actor_id,
                                  actor_name, actor_role, from_address, care_page_id,
                                  client_record_id, part, basis, basis_granted_by, emergency)
-         VALUES ($1, $2, $3, $4, 'account', $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        entry.occurred_at,
-        entry.event,
-        entry.action.code(),
-        i16::try_from(entry.outcome).unwrap_or(i16::MAX),
-        entry.actor.account.0,
-        entry.actor.name,
-        entry.actor.role,
-        entry.from_address,
-        entry.care_page,
-        entry.client_record,
-        entry.part.key(),
-        entry.basis,
-        entry.basis_granted_by.map(|a| a.0),
-        entry.emergency,
+         SELECT occurred_at, event, action, outcome, 'account', actor_id, actor_name,
+                actor_role, from_address, care_page_id, client_record_id, part, basis,
+                basis_granted_by, emergency
+           FROM UNNEST($1::timestamptz[], $2::text[], $3::text[], $4::int2[], $5::uuid[],
+                       $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[],
+                       $11::text[], $12::text[], $13::uuid[], $14::bool[])
+             AS r (occurred_at, event, action, outcome, actor_id, actor_name, actor_role,
+                   from_address, care_page_id, client_record_id, part, basis,
+                   basis_granted_by, emergency)",
+        &occurred_at,
+        &column(&|e| e.event.clone()),
+        &column(&|e| e.action.code().to_owned()),
+        &outcome,
+        &actor_id,
+        &column(&|e| e.actor.name.clone()),
+        &column(&|e| e.actor.role.clone()),
+        &column(&|e| e.from_address.clone()),
+        &care_page,
+        &client_record as &[Option<Uuid>],
+        &column(&|e| e.part.key().to_owned()),
+        &column(&|e| e.basis.clone()),
+        &granted_by as &[Option<Uuid>],
+        &emergency,
     )
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+/// The most rows one group commit takes.
+const GROUP_MOST: usize = 256;
+
+/// A row on its way, and who waits for its commit.
+struct Queued {
+    tenant: TenantSlug,
+    entry: Entry,
+    done: oneshot::Sender<Result<(), String>>,
+}
+
+/// Writes rows in group commits: whatever rows arrive while one transaction commits go
+/// together into the next, and every caller waits for the commit that holds its row. One disk
+/// flush then serves many requests instead of each request paying its own. One per process.
+#[derive(Clone)]
+pub struct GroupWriter {
+    queue: mpsc::Sender<Queued>,
+}
+
+impl GroupWriter {
+    /// Starts the writer's task; it ends when the last handle is dropped.
+    pub fn spawn(db: PgPool) -> Self {
+        let (queue, mut rows) = mpsc::channel::<Queued>(4 * GROUP_MOST);
+        tokio::spawn(async move {
+            while let Some(first) = rows.recv().await {
+                let mut group = vec![first];
+                while group.len() < GROUP_MOST {
+                    match rows.try_recv() {
+                        Ok(next) => group.push(next),
+                        Err(_) => break,
+                    }
+                }
+                commit_group(&db, group).await;
+            }
+        });
+        Self { queue }
+    }
+
+    /// Writes `entry` to `tenant`'s log; returns once the row is committed.
+    pub async fn write(&self, tenant: TenantSlug, entry: Entry) -> Result<(), String> {
+        let (done, committed) = oneshot::channel();
+        let queued = Queued {
+            tenant,
+            entry,
+            done,
+        };
+        self.queue
+            .send(queued)
+            .await
+            .map_err(|_| "the access-log writer has stopped".to_owned())?;
+        committed
+            .await
+            .map_err(|_| "the access-log writer dropped the row".to_owned())?
+    }
+}
+
+/// One transaction per tenant in the group; every waiter hears how its own tenant's went.
+async fn commit_group(db: &PgPool, group: Vec<Queued>) {
+    let mut by_tenant: BTreeMap<String, (TenantSlug, Vec<Queued>)> = BTreeMap::new();
+    for queued in group {
+        by_tenant
+            .entry(queued.tenant.as_str().to_owned())
+            .or_insert_with(|| (queued.tenant.clone(), Vec::new()))
+            .1
+            .push(queued);
+    }
+    for (_, (tenant, rows)) in by_tenant {
+        let entries: Vec<&Entry> = rows.iter().map(|row| &row.entry).collect();
+        let written = in_tenant(db, &tenant, async |tx| record(tx, &entries).await)
+            .await
+            .map_err(|error| error.to_string());
+        for row in rows {
+            // A waiter that went away (the browser closed) needs no answer.
+            let _ = row.done.send(written.clone());
+        }
+    }
 }
 
 /// A row as stored, every field the chain covers.

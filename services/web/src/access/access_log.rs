@@ -1,9 +1,10 @@
 //! The access-log row of a request (DOS-7): a door that lets a request reach a client's data
 //! leaves a [`PendingAccess`] in the request; the route table writes it once the answer is
 //! known, with the route and the outcome. No handler writes or can forget it.
+//! The row goes to the process's `GroupWriter`, which commits rows in groups.
 
-use common::audit::access_log::{self, Entry};
-use common::infra::tenancy::{in_tenant, TenantSlug};
+use common::audit::access_log::Entry;
+use common::infra::tenancy::TenantSlug;
 use poem::{Request, Response};
 
 use crate::http::error::AppError;
@@ -48,16 +49,12 @@ impl PendingAccess {
         };
         self.entry.event = format!("{method} {path}");
         self.entry.outcome = status.as_u16();
-        let entry = &self.entry;
-        let written = in_tenant(&self.state.db, &self.tenant, async |tx| {
-            access_log::record(tx, entry).await
-        })
-        .await;
+        let written = self.state.access_log.write(self.tenant, self.entry).await;
         match written {
             Ok(()) => answer,
             Err(error) => {
                 tracing::error!(%error, method, path, "could not write the access log");
-                Err(AppError::internal(error).into())
+                Err(AppError::internal(anyhow::anyhow!(error)).into())
             }
         }
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use common::accounts::password::PasswordHasher;
+use common::audit::access_log::GroupWriter;
 use common::infra::clock::SharedClock;
 use common::infra::config::Config;
 use common::infra::crypto::ServerKey;
@@ -39,6 +40,8 @@ pub struct SharedState {
     pub images: DecodeGate,
     /// Signs CSRF tokens and one-time codes.
     pub key: ServerKey,
+    /// Writes the access log's rows in group commits.
+    pub access_log: GroupWriter,
     /// `:port` of the address browsers use, or empty for the scheme's own port.
     pub public_port_suffix: Arc<str>,
 }

@@ -464,3 +464,29 @@ async fn wie_keek_mee_shows_beheerders_who_looked_at_what_in_plain_words() {
     assert!(connecties.shows(&format!("href=\"{path}\"")));
     platform.finish().await;
 }
+
+#[tokio::test]
+async fn parallel_requests_each_get_their_own_row_in_a_group_commit() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Drukte", "#1d4f91").await;
+    let (beheerder, _, page) = beheerder_with_page(&platform, &tenant).await;
+    let path = format!("/zorgpagina/{page}/connecties");
+    let before = rows(&platform, &tenant).await.len();
+    let answers = futures::future::join_all((0..40).map(|_| {
+        let mut visitor = beheerder.same_session();
+        let path = path.clone();
+        async move { visitor.get(&path).await.status }
+    }))
+    .await;
+    assert!(
+        answers.iter().all(|status| *status == StatusCode::OK),
+        "{answers:?}"
+    );
+    let after = rows(&platform, &tenant).await;
+    let new: Vec<&Row> = after[before..].iter().collect();
+    assert_eq!(new.len(), 40);
+    assert!(new
+        .iter()
+        .all(|row| row.event == "GET /zorgpagina/:id/connecties"));
+    platform.finish().await;
+}
