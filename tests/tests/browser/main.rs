@@ -1001,8 +1001,8 @@ async fn a_beheerder_invites_changes_rights_and_removes_a_member_in_a_real_brows
 
     browser.click_link("Connecties").await;
     browser.click_link("Nodig een helpende uit").await;
-    browser.fill("Naam (verplicht)", "Jan Jansen").await;
-    browser.fill("E-mailadres (verplicht)", &jan).await;
+    browser.fill("Naam *", "Jan Jansen").await;
+    browser.fill("E-mailadres *", &jan).await;
     browser
         .check("Basis functionaliteiten (kalender en berichten)")
         .await;
