@@ -209,7 +209,8 @@ impl TestPlatform {
             });
         }
         if services.worker {
-            let worker = worker::Worker::with_pool(config.clone(), db.clone());
+            let worker =
+                worker::Worker::with_pool_and_clock(config.clone(), db.clone(), clock.clone());
             tasks.spawn(worker.run_until_stopped(stop.clone()));
         }
         if services.notifier {

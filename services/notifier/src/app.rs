@@ -54,6 +54,7 @@ impl Notifier {
             prefetch: config.amqp.prefetch,
             concurrency: config.notifier.concurrency,
             shutdown_grace: config.notifier.shutdown_grace,
+            clock: common::infra::clock::system(),
         };
         Ok(Self {
             runner,

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
+use common::infra::clock::SharedClock;
 use common::infra::config::Config;
 use common::infra::images::DecodeGate;
 use common::infra::mq::{Broker, ConsumerRunner, ConsumerSpec, Topology};
@@ -30,6 +31,11 @@ impl Worker {
     }
 
     pub fn with_pool(config: Config, db: PgPool) -> Self {
+        Self::with_pool_and_clock(config, db, common::infra::clock::system())
+    }
+
+    /// A worker whose jobs and housekeeping read `clock`, which tests move forward.
+    pub fn with_pool_and_clock(config: Config, db: PgPool, clock: SharedClock) -> Self {
         let relay = OutboxRelay {
             db,
             broker: Broker::new(config.amqp.url.clone(), "zorgportaal-worker"),
@@ -41,7 +47,7 @@ impl Worker {
             batch_size: config.worker.relay_batch_size,
             poll_interval: config.worker.relay_poll_interval,
             shutdown_grace: config.worker.shutdown_grace,
-            clock: common::infra::clock::system(),
+            clock,
         };
         Self {
             storage: ObjectStore::new(&config.s3),
@@ -82,6 +88,7 @@ impl Worker {
                 prefetch: self.config.amqp.prefetch,
                 concurrency: usize::from(self.config.amqp.prefetch),
                 shutdown_grace: self.config.worker.shutdown_grace,
+                clock: self.relay.clock.clone(),
             };
             tasks.spawn(runner.run(stop.clone()));
         }

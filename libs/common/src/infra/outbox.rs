@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::infra::crypto::Secret;
 use crate::infra::i18n::Language;
+use crate::infra::mq::headers::DELIVER_AT;
 use crate::infra::telemetry;
 use crate::infra::tenancy::TenantSlug;
 
@@ -37,6 +38,12 @@ pub enum Job {
     },
     /// Remove objects that nothing refers to any more (the photo of a deleted account).
     DeleteObjects { keys: Vec<String> },
+    /// NET-3: an invitation of the event's tenant has become a month old; remove the invitations
+    /// that were not accepted and are that old.
+    RemoveOldInvitations,
+    /// NET-2: a grant of the event's tenant reaches its reminder or its end; send the
+    /// reminders and lapse the grants that are due.
+    HandleEndingGrants,
 }
 
 impl Job {
@@ -44,6 +51,8 @@ impl Job {
         match self {
             Job::ResizeProfilePhoto { .. } => "resize_profile_photo",
             Job::DeleteObjects { .. } => "delete_objects",
+            Job::RemoveOldInvitations => "remove_old_invitations",
+            Job::HandleEndingGrants => "handle_ending_grants",
         }
     }
 }
@@ -218,6 +227,9 @@ pub struct Event {
     pub occurred_at: OffsetDateTime,
     /// W3C trace context (`traceparent`, `tracestate`) of the request that caused the event.
     pub trace_context: BTreeMap<String, String>,
+    /// Not to be handled before this moment: the message waits in RabbitMQ until then.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub deliver_at: Option<OffsetDateTime>,
     pub payload: EventPayload,
 }
 
@@ -233,8 +245,27 @@ impl Event {
             tenant,
             occurred_at,
             trace_context: telemetry::current_trace_context(),
+            deliver_at: None,
             payload,
         }
+    }
+
+    /// The same event, to be handled at `moment` and not before.
+    pub fn at(self, moment: OffsetDateTime) -> Self {
+        Self {
+            deliver_at: Some(moment),
+            ..self
+        }
+    }
+
+    /// What travels as AMQP headers: the trace context, and the moment the event is due.
+    fn headers(&self) -> BTreeMap<String, String> {
+        let mut headers = self.trace_context.clone();
+        if let Some(moment) = self.deliver_at {
+            let millis = moment.unix_timestamp_nanos() / 1_000_000;
+            headers.insert(DELIVER_AT.to_owned(), millis.to_string());
+        }
+        headers
     }
 }
 
@@ -269,8 +300,8 @@ impl Event {
 /// Records `event` in the caller's transaction; it is relayed only if that transaction commits.
 pub async fn write(conn: &mut PgConnection, event: &Event) -> Result<(), sqlx::Error> {
     let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    // The trace context goes to its own column too, so the relay can pass it on as AMQP
-    // headers without decoding the event.
+    // The trace context and the moment go to their own column too, so the relay can pass them
+    // on as AMQP headers without decoding the event.
     sqlx::query!(
         "INSERT INTO platform.outbox (event_id, tenant_slug, routing_key, payload, headers, created_at)
          VALUES ($1, $2, $3, $4, $5, $6)",
@@ -278,7 +309,7 @@ pub async fn write(conn: &mut PgConnection, event: &Event) -> Result<(), sqlx::E
         event.tenant.as_ref().map(TenantSlug::as_str),
         event.payload.routing_key(),
         payload,
-        sqlx::types::Json(&event.trace_context) as _,
+        sqlx::types::Json(&event.headers()) as _,
         event.occurred_at,
     )
     .execute(&mut *conn)
@@ -301,6 +332,7 @@ mod tests {
             tenant: Some(TenantSlug::parse("de-linde").unwrap()),
             occurred_at: OffsetDateTime::UNIX_EPOCH,
             trace_context: BTreeMap::new(),
+            deliver_at: None,
             payload: EventPayload::Notification(Notification {
                 to: Recipient::Sms {
                     phone: "+31612345678".into(),
@@ -323,6 +355,7 @@ mod tests {
             tenant: None,
             occurred_at: OffsetDateTime::UNIX_EPOCH,
             trace_context: BTreeMap::new(),
+            deliver_at: None,
             payload: EventPayload::Job(Job::ResizeProfilePhoto {
                 account: Uuid::nil(),
                 upload_key: "de-linde/profile-photo/x".into(),
@@ -331,6 +364,21 @@ mod tests {
         let json = serde_json::to_string(&event).unwrap();
         assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), event);
         assert_eq!(event.payload.routing_key(), "job.resize_profile_photo");
+    }
+
+    #[test]
+    fn an_event_for_later_carries_its_moment_as_a_header_and_in_its_body() {
+        let moment = OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
+        let event = Event::job(
+            None,
+            OffsetDateTime::UNIX_EPOCH,
+            Job::DeleteObjects { keys: vec![] },
+        );
+        assert!(!event.headers().contains_key(DELIVER_AT));
+        let later = event.at(moment);
+        assert_eq!(later.headers()[DELIVER_AT], "1800000000000");
+        let json = serde_json::to_string(&later).unwrap();
+        assert_eq!(serde_json::from_str::<Event>(&json).unwrap(), later);
     }
 
     #[test]

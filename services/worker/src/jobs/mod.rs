@@ -15,6 +15,7 @@ use common::infra::storage::{ObjectKey, ObjectStore, StorageError};
 use sqlx::PgPool;
 
 mod delete_objects;
+mod network_moments;
 mod resize_profile_photo;
 
 /// The consumers this worker runs, with their handlers.
@@ -79,6 +80,8 @@ impl Handler for JobHandler {
                     .await
             }
             Job::DeleteObjects { keys } => self.delete_objects(keys).await,
+            Job::RemoveOldInvitations => self.remove_old_invitations(event.tenant.as_ref()).await,
+            Job::HandleEndingGrants => self.handle_ending_grants(event.tenant.as_ref()).await,
         }
     }
 }

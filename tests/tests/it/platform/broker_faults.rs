@@ -2,7 +2,8 @@
 //! application stopped and started, a memory alarm raised and cleared — lose none of them and
 //! duplicate no e-mail. And: the queues of the notifier and of the worker's jobs, as the broker
 //! itself reports them, are quorum queues that dead-letter at-least-once and reject publishes
-//! when full.
+//! when full. And: messages due later (an invitation's clean-up, a grant's lapse) wait in
+//! RabbitMQ through a broker restart and come at their moment.
 //!
 //! This module disrupts the RabbitMQ that every test shares, so `bin/test` runs it alone,
 //! after every other test (`-E 'test(/^platform::broker_faults::/)'`). Its own two tests take
@@ -14,13 +15,23 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::accounts::AccountId;
+use common::care::network::invitations::{
+    self, InvitationId, InviteError, InviteForm, NewInvitation, KEPT_FOR,
+};
+use common::care::network::members;
+use common::care::page::CarePageId;
+use common::care::rights::{Preset, Rights};
+use common::infra::clock::{dutch, Clock};
 use common::infra::i18n::Language;
-use common::infra::mq::{ConsumerSpec, Topology};
+use common::infra::mq::{ConsumerSpec, Topology, LATER_BUCKETS};
 use common::infra::outbox::{self, Event, EventPayload, Message, Recipient};
 use common::infra::tenancy::{in_tenant, Tenant, TenantSlug};
 use futures::FutureExt;
 use sqlx::PgPool;
+use zorgportaal_tests::accounts::{self, eventually_mails, mails_with_subject};
 use zorgportaal_tests::broker::{queues_in_namespace, rabbitmqctl, BrokerQueue};
+use zorgportaal_tests::care_pages::{beheerder_with_page, member_with};
 use zorgportaal_tests::tally::MailTally;
 use zorgportaal_tests::{eventually, CaughtMail, Services, TestPlatform};
 
@@ -169,9 +180,150 @@ async fn every_queue_of_the_notifier_and_the_jobs_is_a_quorum_queue_that_dead_le
     platform.finish().await;
 }
 
+/// How far off the two moments of the later-messages test are: long enough to restart the
+/// broker before them, short enough for a test.
+const LATER_BY: Duration = Duration::from_secs(25);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_invitations_clean_up_and_a_grants_lapse_wait_in_rabbitmq_through_a_restart_and_come_at_their_moment(
+) {
+    let _turn = BROKER.lock().await;
+    let _restore = RestoreBrokerOnDrop;
+    // Only the messages can do the work: the housekeeping round runs once at the start, when
+    // there is nothing to do yet, and not again within the test.
+    let platform = TestPlatform::start_with(
+        Services::ALL,
+        &[("WORKER_HOUSEKEEPING_MS", "3600000".to_owned())],
+    )
+    .await;
+    let tenant = platform.create_tenant("Zorggroep Later", "#1d4f91").await;
+    let (_beheerder, beheerder_email, page) = beheerder_with_page(&platform, &tenant).await;
+    let beheerder = accounts::account_id(&platform, &beheerder_email).await;
+    let (_buurvrouw, buurvrouw_email, buurvrouw) =
+        member_with(&platform, &tenant, page, "buurvrouw", Rights::NONE).await;
+    let page = CarePageId(page);
+
+    // An invitation sent a month ago less LATER_BY, and a grant that ends LATER_BY from now.
+    let now = platform.clock.now();
+    let due = now + LATER_BY;
+    let invitee = platform.unique_email("kees");
+    let invitation = in_tenant(&platform.db, &tenant.slug, async |tx| {
+        let form = InviteForm {
+            name: "Kees Buur",
+            email: &invitee,
+            language: "nl",
+            access: "basis",
+            ..Default::default()
+        };
+        let new = NewInvitation::parse(&form, dutch::civil(now).date()).expect("a valid form");
+        let (invitation, _) =
+            invitations::invite(tx, page, beheerder, &new, due - KEPT_FOR).await?;
+        Ok::<_, InviteError>(invitation.id)
+    })
+    .await
+    .unwrap();
+    let basic = (Rights::preset(Preset::Basic), Some(due));
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        members::set_rights(tx, page, beheerder, buurvrouw, basic, now).await
+    })
+    .await
+    .unwrap();
+
+    // The reminder was due at once (the end is less than three days away); the two other
+    // messages wait in the jobs' later queues.
+    eventually_mails(&platform, &buurvrouw_email, REMINDER_SUBJECT, 1).await;
+    let topology = platform.topology();
+    let waiting: u32 = eventually(Duration::from_secs(10), "two messages waiting", || async {
+        let mut waiting = 0;
+        for wait in LATER_BUCKETS {
+            waiting += platform
+                .queue_count(&topology.later_queue("jobs", wait))
+                .await
+                .ready;
+        }
+        (waiting == 2).then_some(waiting)
+    })
+    .await;
+    assert_eq!(waiting, 2);
+    let state = |platform: &TestPlatform| {
+        let (db, slug) = (platform.db.clone(), tenant.slug.clone());
+        async move { later_state(&db, &slug, invitation, buurvrouw).await }
+    };
+    assert!(
+        platform.clock.now() < due,
+        "the setup took longer than {LATER_BY:?}: nothing left to wait for"
+    );
+    assert_eq!(
+        state(&platform).await,
+        (true, None),
+        "nothing happened early"
+    );
+
+    rabbitmqctl(&["stop_app"]).await;
+    rabbitmqctl(&["start_app"]).await;
+    rabbitmqctl(&["await_startup"]).await;
+
+    // Checked until both have happened: never before their moment.
+    let lapsed_at = eventually(Duration::from_secs(90), "clean-up and lapse", || async {
+        let checked_at = platform.clock.now();
+        let (invitation_there, lapsed_at) = state(&platform).await;
+        if !invitation_there || lapsed_at.is_some() {
+            assert!(
+                checked_at >= due,
+                "handled {:?} before its moment",
+                due - checked_at
+            );
+        }
+        (!invitation_there).then_some(lapsed_at).flatten()
+    })
+    .await;
+    assert!(lapsed_at >= due, "lapsed at {lapsed_at}, due {due}");
+    let lapses: i64 = in_tenant(&platform.db, &tenant.slug, async |tx| {
+        sqlx::query_scalar(
+            "SELECT count(*) FROM network_changes WHERE change = 'rights_lapsed' AND subject_id = $1",
+        )
+        .bind(buurvrouw.0)
+        .fetch_one(tx.conn())
+        .await
+    })
+    .await
+    .unwrap();
+    assert_eq!(lapses, 1, "the lapse is logged once");
+    let reminders = mails_with_subject(&platform, &buurvrouw_email, REMINDER_SUBJECT).await;
+    assert_eq!(reminders.len(), 1, "the reminder came once");
+    platform.finish().await;
+}
+
+const REMINDER_SUBJECT: &str = "Je rechten op de zorgpagina van Anna de Vries lopen af op";
+
+/// Whether `invitation` is still there, and when `member`'s grant lapsed.
+async fn later_state(
+    db: &PgPool,
+    tenant: &TenantSlug,
+    invitation: InvitationId,
+    member: AccountId,
+) -> (bool, Option<time::OffsetDateTime>) {
+    in_tenant(db, tenant, async |tx| {
+        let there: bool =
+            sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM network_invitations WHERE id = $1)")
+                .bind(invitation.0)
+                .fetch_one(tx.conn())
+                .await?;
+        let lapsed_at = sqlx::query_scalar(
+            "SELECT rights_lapsed_at FROM care_page_members WHERE account_id = $1",
+        )
+        .bind(member.0)
+        .fetch_one(tx.conn())
+        .await?;
+        Ok::<_, sqlx::Error>((there, lapsed_at))
+    })
+    .await
+    .unwrap()
+}
+
 /// `consumer`'s queues as the broker reports them: all quorum queues that dead-letter
-/// at-least-once and reject publishes when full; each retry queue waits its delay and then
-/// hands back to the main queue; the main queue parks what keeps crashing its consumer.
+/// at-least-once and reject publishes when full; each retry and later queue waits its delay
+/// and then hands back to the main queue; the main queue parks what keeps crashing its consumer.
 fn assert_consumer_queues(
     topology: &Topology,
     queues: &HashMap<String, BrokerQueue>,
@@ -189,6 +341,10 @@ fn assert_consumer_queues(
         3,
         "the harness configures three retry delays"
     );
+    let later: Vec<(String, Duration)> = LATER_BUCKETS
+        .iter()
+        .map(|wait| (topology.later_queue(consumer, *wait), *wait))
+        .collect();
     for (name, _) in topology.queues_of(consumer) {
         let queue = &queues[&name];
         assert_eq!(queue.kind, "quorum", "{name}: queue type");
@@ -205,9 +361,10 @@ fn assert_consumer_queues(
             "{name}"
         );
     }
-    // The wiring: a failed message waits in a retry queue, then goes back to the main queue;
-    // one that keeps crashing its consumer goes from the main queue to the parking queue.
-    for (name, delay) in &retries {
+    // The wiring: a failed message waits in a retry queue, and a message due later in a later
+    // queue, then goes back to the main queue; one that keeps crashing its consumer goes from
+    // the main queue to the parking queue.
+    for (name, delay) in retries.iter().chain(&later) {
         let queue = &queues[name];
         assert_eq!(
             queue.string_arg("x-dead-letter-exchange"),

@@ -87,6 +87,7 @@ async fn start_sink(
         prefetch: 64,
         concurrency: 8,
         shutdown_grace: Duration::from_secs(2),
+        clock: platform.clock.clone(),
     };
     tokio::spawn(runner.run(stop.clone()))
 }

@@ -62,6 +62,7 @@ async fn failures_are_retried_with_growing_delays_then_parked_and_replayed() {
         prefetch: 4,
         concurrency: 4,
         shutdown_grace: Duration::from_secs(2),
+        clock: platform.clock.clone(),
     };
     let running = tokio::spawn(runner.run(stop.clone()));
 

@@ -11,12 +11,15 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::accounts::{AccountId, EmailAddress, PersonName};
-use crate::care::network::members::{grant_end, record_change, Change, NetworkChange, Subject};
+use crate::care::network::members::{
+    grant_end, record_change, schedule_grant_end, Change, NetworkChange, Subject,
+};
 use crate::care::page::{self as care_page, CarePageError, CarePageId, Role};
 use crate::care::rights::{Preset, Right, Rights};
 use crate::infra::crypto::{hash_token, Token};
 use crate::infra::i18n::Language;
-use crate::infra::tenancy::{in_tenant, list_tenants, TenancyError, TenantTx};
+use crate::infra::outbox::{self, Event, Job};
+use crate::infra::tenancy::{in_every_tenant, TenancyError, TenantTx};
 
 /// How long an invitation's link can be used (NET-3).
 pub const VALID_FOR: Duration = Duration::from_secs(3 * 24 * 3600);
@@ -290,6 +293,7 @@ pub async fn invite(
     )
     .execute(tx.conn())
     .await?;
+    schedule_removal(tx, now).await?;
     let change = NetworkChange {
         page,
         actor: by,
@@ -455,6 +459,9 @@ pub async fn accept(
         )
         .execute(tx.conn())
         .await?;
+        if let Some(until) = invitation.until {
+            schedule_grant_end(tx, until, now).await?;
+        }
         let name = sqlx::query_scalar!(
             "SELECT name FROM platform.accounts WHERE id = $1",
             account as AccountId
@@ -529,8 +536,11 @@ pub async fn resend(
     )
     .fetch_optional(tx.conn())
     .await?;
-    row.map(|row| Ok((row.into_invitation(now)?, token)))
-        .transpose()
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    schedule_removal(tx, now).await?;
+    Ok(Some((row.into_invitation(now)?, token)))
 }
 
 /// Withdraws the open invitation `id` of `page`: its link opens nothing any more. Whether
@@ -553,10 +563,18 @@ pub async fn withdraw(
     Ok(withdrawn.rows_affected() == 1)
 }
 
-/// Removes the invitations that were not accepted and were sent more than [`KEPT_FOR`] ago.
+/// Queues, with an invitation sent at `now`, the message that comes back when it is
+/// [`KEPT_FOR`] old and removes it then if it was not accepted (with whatever else is old in
+/// the tenant by then). It waits in RabbitMQ; the housekeeping round is the safety net.
+async fn schedule_removal(tx: &mut TenantTx, now: OffsetDateTime) -> Result<(), sqlx::Error> {
+    let event = Event::job(Some(tx.tenant().clone()), now, Job::RemoveOldInvitations);
+    outbox::write(tx.conn(), &event.at(now + KEPT_FOR)).await
+}
+
+/// Removes the invitations that were not accepted and were sent [`KEPT_FOR`] ago or longer.
 pub async fn remove_old(tx: &mut TenantTx, now: OffsetDateTime) -> Result<u64, sqlx::Error> {
     let removed = sqlx::query!(
-        "DELETE FROM network_invitations WHERE state <> 'accepted' AND sent_at < $1",
+        "DELETE FROM network_invitations WHERE state <> 'accepted' AND sent_at <= $1",
         now - KEPT_FOR,
     )
     .execute(tx.conn())
@@ -569,11 +587,8 @@ pub async fn remove_old_in_every_tenant(
     db: &PgPool,
     now: OffsetDateTime,
 ) -> Result<u64, TenancyError> {
-    let mut removed = 0;
-    for tenant in list_tenants(db).await? {
-        removed += in_tenant(db, &tenant.slug, async |tx| remove_old(tx, now).await).await?;
-    }
-    Ok(removed)
+    let removed = in_every_tenant(db, |tx| Box::pin(remove_old(tx, now))).await?;
+    Ok(removed.into_iter().sum())
 }
 
 #[cfg(test)]

@@ -11,8 +11,8 @@ use crate::accounts::AccountId;
 use crate::care::page::{self as care_page, CarePageError, CarePageId, Role};
 use crate::care::rights::Rights;
 use crate::infra::i18n::Language;
-use crate::infra::outbox::{self, Event, Message, Recipient};
-use crate::infra::tenancy::{in_tenant, list_tenants, TenancyError, TenantTx};
+use crate::infra::outbox::{self, Event, Job, Message, Recipient};
+use crate::infra::tenancy::{in_every_tenant, TenancyError, TenantTx};
 
 /// What happened in the network, as the change log records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,6 +153,9 @@ pub async fn set_rights(
     )
     .execute(tx.conn())
     .await?;
+    if let Some(until) = until {
+        schedule_grant_end(tx, until, now).await?;
+    }
     let change = NetworkChange {
         page,
         actor,
@@ -203,6 +206,23 @@ pub struct EndingGrant {
 
 /// How long before its end a member hears that a grant ends.
 pub const REMINDER_BEFORE: time::Duration = time::Duration::days(3);
+
+/// Queues, in the transaction that sets a grant ending at `until`, the two moments it needs:
+/// the reminder (at once when that moment has passed) and the lapse. Each is a message that
+/// waits in RabbitMQ and then hands what is due in the tenant at that moment; the housekeeping
+/// round does the same as a safety net. A grant changed since finds nothing due.
+pub async fn schedule_grant_end(
+    tx: &mut TenantTx,
+    until: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Result<(), sqlx::Error> {
+    let tenant = Some(tx.tenant().clone());
+    for moment in [(until - REMINDER_BEFORE).max(now), until] {
+        let event = Event::job(tenant.clone(), now, Job::HandleEndingGrants).at(moment);
+        outbox::write(tx.conn(), &event).await?;
+    }
+    Ok(())
+}
 
 /// Claims the grants of this tenant whose end is [`REMINDER_BEFORE`] away or less and whose
 /// member has not been reminded: each is claimed once, in this transaction, so the reminder
@@ -277,44 +297,47 @@ pub async fn lapse_ended(tx: &mut TenantTx, now: OffsetDateTime) -> Result<u64, 
     Ok(lapsed.len() as u64)
 }
 
-/// One housekeeping round for ending grants in every tenant: the reminders (each exactly
-/// once, its e-mail queued in the transaction that claims it) and the lapses. Says how many
-/// of each.
+/// What is due for the grants of this tenant at `now`: the reminders (each exactly once, its
+/// e-mail queued in the transaction that claims it) and the lapses. Says how many of each.
+pub async fn remind_and_lapse(
+    tx: &mut TenantTx,
+    now: OffsetDateTime,
+) -> Result<(u64, u64), sqlx::Error> {
+    let slug = tx.tenant().clone();
+    let ending = claim_reminders(tx, now).await?;
+    for grant in &ending {
+        let last_day =
+            crate::infra::clock::dutch::civil(grant.until - time::Duration::seconds(1)).date();
+        let message = Message::RightsEnding {
+            name: grant.member_name.clone(),
+            client: grant.client.clone(),
+            granted_by: grant.granted_by_name.clone(),
+            last_day: care_page::BirthDate::format(last_day),
+        };
+        let to = Recipient::Email {
+            address: grant.member_email.clone(),
+            name: Some(grant.member_name.clone()),
+        };
+        let language = Language::parse(&grant.member_language).unwrap_or_default();
+        let event = Event::notification(&slug, now, to, language, message);
+        outbox::write(tx.conn(), &event).await?;
+    }
+    let lapsed = lapse_ended(tx, now).await?;
+    Ok((ending.len() as u64, lapsed))
+}
+
+/// [`remind_and_lapse`] in every tenant: the housekeeping round's safety net for ending
+/// grants. Says how many reminders and lapses it handled.
 pub async fn remind_and_lapse_in_every_tenant(
     db: &PgPool,
     now: OffsetDateTime,
 ) -> Result<(u64, u64), TenancyError> {
-    let (mut reminded, mut lapsed) = (0, 0);
-    for tenant in list_tenants(db).await? {
-        let slug = tenant.slug.clone();
-        let (r, l) = in_tenant(db, &tenant.slug, async |tx| {
-            let ending = claim_reminders(tx, now).await?;
-            for grant in &ending {
-                let last_day =
-                    crate::infra::clock::dutch::civil(grant.until - time::Duration::seconds(1))
-                        .date();
-                let message = Message::RightsEnding {
-                    name: grant.member_name.clone(),
-                    client: grant.client.clone(),
-                    granted_by: grant.granted_by_name.clone(),
-                    last_day: care_page::BirthDate::format(last_day),
-                };
-                let to = Recipient::Email {
-                    address: grant.member_email.clone(),
-                    name: Some(grant.member_name.clone()),
-                };
-                let language = Language::parse(&grant.member_language).unwrap_or_default();
-                let event = Event::notification(&slug, now, to, language, message);
-                outbox::write(tx.conn(), &event).await?;
-            }
-            let lapsed = lapse_ended(tx, now).await?;
-            Ok::<_, sqlx::Error>((ending.len() as u64, lapsed))
-        })
-        .await?;
-        reminded += r;
-        lapsed += l;
-    }
-    Ok((reminded, lapsed))
+    let handled = in_every_tenant(db, |tx| Box::pin(remind_and_lapse(tx, now))).await?;
+    Ok(handled
+        .into_iter()
+        .fold((0, 0), |(r, l), (reminded, lapsed)| {
+            (r + reminded, l + lapsed)
+        }))
 }
 
 /// Grants or takes away beheerrechten (`care::page::set_role`) and logs it.

@@ -5,6 +5,10 @@
 //! after the last retry it is parked. When the broker goes away the runner reconnects with
 //! back-off. On shutdown it stops taking messages, lets the ones in hand finish within the
 //! grace period, and leaves the rest unacked so the broker redelivers them.
+//!
+//! A message that carries a moment of its own (`x-deliver-at`) and arrives before it is not
+//! handled: it goes into the later queue that fits the time left, and comes back when that
+//! queue's TTL runs out — as often as needed. The broker keeps it meanwhile, through restarts.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -18,6 +22,7 @@ use lapin::options::{
 };
 use lapin::types::FieldTable;
 use lapin::Channel;
+use time::OffsetDateTime;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -26,6 +31,7 @@ use tracing::Instrument;
 use super::publisher::{send_to_queue, OutgoingMessage, Publisher};
 use super::topology::{ConsumerSpec, Topology};
 use super::{headers, headers_of, Broker, MqError};
+use crate::infra::clock::SharedClock;
 use crate::infra::telemetry;
 
 /// One delivered message, as a handler sees it.
@@ -37,6 +43,14 @@ pub struct Incoming {
     pub attempt: u32,
     pub headers: BTreeMap<String, String>,
     pub body: Vec<u8>,
+}
+
+impl Incoming {
+    /// The moment before which the message must not be handled, if it has one.
+    pub fn deliver_at(&self) -> Option<OffsetDateTime> {
+        let millis: i128 = self.headers.get(headers::DELIVER_AT)?.parse().ok()?;
+        OffsetDateTime::from_unix_timestamp_nanos(millis * 1_000_000).ok()
+    }
 }
 
 impl Incoming {
@@ -84,6 +98,8 @@ pub struct ConsumerRunner {
     pub prefetch: u16,
     pub concurrency: usize,
     pub shutdown_grace: Duration,
+    /// Decides whether a message with a moment of its own is due.
+    pub clock: SharedClock,
 }
 
 enum SessionEnd {
@@ -160,6 +176,7 @@ impl ConsumerRunner {
                         consumer: self.spec.name.clone(),
                         handler: self.handler.clone(),
                         resend: resend.clone(),
+                        clock: self.clock.clone(),
                     };
                     in_flight.spawn(async move {
                         work.process(delivery).await;
@@ -194,6 +211,7 @@ struct Work {
     consumer: String,
     handler: Arc<dyn Handler>,
     resend: Arc<Channel>,
+    clock: SharedClock,
 }
 
 impl Work {
@@ -208,11 +226,21 @@ impl Work {
             attempt
         );
         telemetry::set_parent(&span, &message.headers);
-        let outcome = self.handler.handle(&message).instrument(span.clone()).await;
+        let early_by = message
+            .deliver_at()
+            .map(|due| due - self.clock.now())
+            .and_then(|left| Duration::try_from(left).ok())
+            .filter(|left| !left.is_zero());
+        let outcome = match early_by {
+            Some(_) => Ok(()),
+            None => self.handler.handle(&message).instrument(span.clone()).await,
+        };
         let settled = async {
-            match outcome {
-                Ok(()) => {}
-                Err(error) => self.reschedule(&message, &error).await?,
+            if let Some(left) = early_by {
+                self.put_off(&message, left).await?;
+            }
+            if let Err(error) = outcome {
+                self.reschedule(&message, &error).await?;
             }
             delivery.ack(BasicAckOptions::default()).await?;
             Ok::<_, MqError>(())
@@ -231,20 +259,35 @@ impl Work {
         }
     }
 
-    async fn reschedule(&self, message: &Incoming, error: &HandlerError) -> Result<(), MqError> {
+    /// `message` again, to be sent straight to one of this consumer's queues: it keeps its own
+    /// routing key in a header, since the queue's dead-lettering replaces the real one.
+    fn resent(&self, message: &Incoming) -> OutgoingMessage {
         let mut headers = message.headers.clone();
-        headers.insert(headers::LAST_ERROR.to_owned(), error.to_string());
         headers.insert(headers::CONSUMER.to_owned(), self.consumer.clone());
         headers.insert(
             headers::ORIGINAL_ROUTING_KEY.to_owned(),
             message.routing_key.clone(),
         );
-        let outgoing = OutgoingMessage {
+        OutgoingMessage {
             message_id: message.message_id.clone(),
             routing_key: message.routing_key.clone(),
             headers,
             body: message.body.clone(),
-        };
+        }
+    }
+
+    /// Sends a message that came before its moment to wait in a later queue.
+    async fn put_off(&self, message: &Incoming, left: Duration) -> Result<(), MqError> {
+        let queue = self.topology.later_queue_for(&self.consumer, left);
+        tracing::debug!(?left, %queue, "not due yet; waiting in a later queue");
+        send_to_queue(&self.resend, &queue, &self.resent(message), message.attempt).await
+    }
+
+    async fn reschedule(&self, message: &Incoming, error: &HandlerError) -> Result<(), MqError> {
+        let mut outgoing = self.resent(message);
+        outgoing
+            .headers
+            .insert(headers::LAST_ERROR.to_owned(), error.to_string());
         let retry = match error {
             HandlerError::Transient(_) => self
                 .topology

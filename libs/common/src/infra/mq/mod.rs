@@ -15,7 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 pub use consumer::{ConsumerRunner, Handler, HandlerError, Incoming};
 pub use parking::{list_parked, replay_parked, ParkedMessage, ReplaySelection};
 pub use publisher::{OutgoingMessage, Publisher};
-pub use topology::{ConsumerSpec, Topology};
+pub use topology::{ConsumerSpec, Topology, LATER_BUCKETS};
 
 #[derive(Debug, thiserror::Error)]
 pub enum MqError {
@@ -38,6 +38,8 @@ pub mod headers {
     pub const LAST_ERROR: &str = "x-last-error";
     pub const CONSUMER: &str = "x-consumer";
     pub const ORIGINAL_ROUTING_KEY: &str = "x-original-routing-key";
+    /// The moment before which a message must not be handled (Unix milliseconds, UTC).
+    pub const DELIVER_AT: &str = "x-deliver-at";
     pub const TRACEPARENT: &str = "traceparent";
     pub const TRACESTATE: &str = "tracestate";
 }

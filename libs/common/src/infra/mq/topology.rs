@@ -2,8 +2,14 @@
 //!
 //! Per consumer: a main quorum queue bound to the events exchange; one retry queue per delay
 //! whose messages dead-letter back into the main queue when their TTL runs out; one parking
-//! queue for messages that failed every retry. All of them dead-letter `at-least-once`, which
-//! RabbitMQ honours only together with `x-overflow=reject-publish`.
+//! queue for messages that failed every retry; and the "later" queues that hold messages due
+//! at a moment of their own (an invitation's clean-up a month on, the lapse of a grant). All
+//! of them dead-letter `at-least-once`, which RabbitMQ honours only together with
+//! `x-overflow=reject-publish`.
+//!
+//! A later queue has one TTL for all its messages, so none waits behind a later one. A message
+//! due further off than the longest queue travels through it several times: the consumer sees
+//! it come back early and sends it on (see `consumer`).
 
 use std::time::Duration;
 
@@ -51,6 +57,15 @@ pub struct Topology {
     retry_delays: Vec<Duration>,
 }
 
+/// The waiting times of the later queues. A message goes into the longest that does not
+/// overshoot its moment; one due within a second waits a second.
+pub const LATER_BUCKETS: [Duration; 4] = [
+    Duration::from_secs(1),
+    Duration::from_secs(30),
+    Duration::from_secs(15 * 60),
+    Duration::from_secs(6 * 60 * 60),
+];
+
 /// Consumers that crash on a message (and so never ack or nack it) get it this many times.
 const DELIVERY_LIMIT: i64 = 20;
 
@@ -78,6 +93,20 @@ impl Topology {
             self.namespace,
             delay.as_millis()
         )
+    }
+
+    pub fn later_queue(&self, consumer: &str, wait: Duration) -> String {
+        format!("{}.{consumer}.later.{}ms", self.namespace, wait.as_millis())
+    }
+
+    /// The later queue for a message still `remaining` away from its moment.
+    pub fn later_queue_for(&self, consumer: &str, remaining: Duration) -> String {
+        let wait = LATER_BUCKETS
+            .iter()
+            .rev()
+            .find(|wait| **wait <= remaining)
+            .unwrap_or(&LATER_BUCKETS[0]);
+        self.later_queue(consumer, *wait)
     }
 
     pub fn parking_queue(&self, consumer: &str) -> String {
@@ -115,6 +144,12 @@ impl Topology {
             queues.push((
                 self.retry_queue(consumer, *delay),
                 quorum_args(Some(&main), Some(*delay)),
+            ));
+        }
+        for wait in LATER_BUCKETS {
+            queues.push((
+                self.later_queue(consumer, wait),
+                quorum_args(Some(&main), Some(wait)),
             ));
         }
         queues
@@ -215,6 +250,20 @@ mod tests {
             "zp.notifier.retry.30000ms"
         );
         assert_eq!(topology.retry_queue_for_attempt("notifier", 2), None);
-        assert_eq!(topology.queues_of("notifier").len(), 4);
+        assert_eq!(
+            topology.queues_of("notifier").len(),
+            4 + LATER_BUCKETS.len()
+        );
+    }
+
+    #[test]
+    fn a_message_waits_in_the_longest_later_queue_that_does_not_overshoot() {
+        let topology = Topology::new("zp", vec![]);
+        let later = |secs: f64| topology.later_queue_for("jobs", Duration::from_secs_f64(secs));
+        assert_eq!(later(0.2), "zp.jobs.later.1000ms");
+        assert_eq!(later(29.9), "zp.jobs.later.1000ms");
+        assert_eq!(later(30.0), "zp.jobs.later.30000ms");
+        assert_eq!(later(3600.0), "zp.jobs.later.900000ms");
+        assert_eq!(later(30.0 * 86_400.0), "zp.jobs.later.21600000ms");
     }
 }

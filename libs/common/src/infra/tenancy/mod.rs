@@ -17,7 +17,7 @@ use tokio_util::sync::CancellationToken;
 mod tx;
 
 pub(crate) use tx::begin_to_the_end;
-pub use tx::{in_tenant, in_tenant_read_only, TenantTx};
+pub use tx::{in_every_tenant, in_tenant, in_tenant_read_only, TenantTx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TenancyError {

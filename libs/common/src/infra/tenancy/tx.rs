@@ -10,9 +10,10 @@
 //! Work that only reads (a page, a door's membership check) runs inside [`in_tenant_read_only`]:
 //! PostgreSQL refuses any write in it, and it ends without a round trip of its own.
 
+use futures::future::BoxFuture;
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
-use super::TenantSlug;
+use super::{list_tenants, TenancyError, TenantSlug};
 
 /// Runs `work` in a transaction pinned to `tenant`'s schema: commits when it returns `Ok`,
 /// rolls back when it returns `Err`.
@@ -36,6 +37,20 @@ where
             Err(error)
         }
     }
+}
+
+/// Runs `work` in every tenant in turn, each in a transaction of its own (see [`in_tenant`]),
+/// for the rounds of the housekeeping that go over all of them. The first failure ends the
+/// round; the tenants done before it keep their commits. Returns each tenant's result.
+pub async fn in_every_tenant<T>(
+    db: &PgPool,
+    work: impl for<'t> Fn(&'t mut TenantTx) -> BoxFuture<'t, Result<T, sqlx::Error>>,
+) -> Result<Vec<T>, TenancyError> {
+    let mut results = Vec::new();
+    for tenant in list_tenants(db).await? {
+        results.push(in_tenant(db, &tenant.slug, async |tx| work(tx).await).await?);
+    }
+    Ok(results)
 }
 
 /// Runs `work`, which only reads, in a read-only transaction pinned to `tenant`'s schema.

@@ -175,6 +175,17 @@ async fn a_member_can_leave_and_the_last_beheerder_can_neither_leave_nor_be_remo
     platform.finish().await;
 }
 
+/// How often the network's change log, as the beheerder reads it, says that buurvrouw's
+/// rights lapsed.
+async fn lapses_logged(beheerder: &mut zorgportaal_tests::Visitor, page: uuid::Uuid) -> usize {
+    let log = beheerder
+        .get(&format!("/zorgpagina/{page}/wijzigingen"))
+        .await;
+    log.body
+        .matches("De rechten van buurvrouw zijn vervallen")
+        .count()
+}
+
 #[tokio::test]
 async fn a_grant_with_an_end_date_lapses_at_that_moment_and_its_member_is_reminded_once() {
     use common::care::network::members;
@@ -270,14 +281,83 @@ async fn a_grant_with_an_end_date_lapses_at_that_moment_and_its_member_is_remind
     let later = platform.clock.now();
     assert_eq!(round(later).await, (0, 1));
     assert_eq!(round(later).await, (0, 0));
-    let log = beheerder
-        .get(&format!("/zorgpagina/{page}/wijzigingen"))
+    assert_eq!(lapses_logged(&mut beheerder, page).await, 1);
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn a_grant_ending_today_is_reminded_at_once_and_lapses_at_midnight_by_a_message_that_waited_in_rabbitmq(
+) {
+    use common::infra::clock::{dutch, Clock};
+    use std::time::Duration;
+    use zorgportaal_tests::{eventually, Services};
+
+    // The housekeeping round runs once at the start and not again: the messages do the work.
+    let platform = TestPlatform::start_with(
+        Services::ALL,
+        &[("WORKER_HOUSEKEEPING_MS", "3600000".to_owned())],
+    )
+    .await;
+    // Close to midnight in the Netherlands before anyone signs in (a later leap of hours would
+    // end their sessions), then twenty seconds before it, the beheerder grants "Basis" up to
+    // and including today.
+    let leap_to = |moment: time::OffsetDateTime| {
+        let now = platform.clock.now();
+        platform
+            .clock
+            .advance(Duration::try_from(moment - now).unwrap_or_default());
+    };
+    let today = dutch::civil(platform.clock.now() + time::Duration::minutes(5)).date();
+    let midnight = dutch::start_of(today + time::Duration::days(1));
+    leap_to(midnight - time::Duration::minutes(3));
+    let tenant = platform
+        .create_tenant("Zorggroep Middernacht", "#1d4f91")
         .await;
-    assert_eq!(
-        log.body
-            .matches("De rechten van buurvrouw zijn vervallen")
-            .count(),
-        1
-    );
+    let (mut beheerder, _, page) = beheerder_with_page(&platform, &tenant).await;
+    let (mut buurvrouw, buurvrouw_email, buurvrouw_id) =
+        member_with(&platform, &tenant, page, "buurvrouw", Rights::NONE).await;
+    leap_to(midnight - time::Duration::seconds(20));
+    let field = today
+        .format(time::macros::format_description!("[year]-[month]-[day]"))
+        .unwrap();
+    let rights_path = format!("/zorgpagina/{page}/connecties/{}/rechten", buurvrouw_id.0);
+    beheerder.get(&rights_path).await;
+    let saved = beheerder
+        .post(&rights_path, &[("access", "basis"), ("tot", &field)])
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let calendar = format!("/zorgpagina/{page}/kalender");
+    assert_eq!(buurvrouw.get(&calendar).await.status, StatusCode::OK);
+
+    // Less than three days left: the reminder goes at once.
+    let subject = "Je rechten op de zorgpagina van Anna de Vries lopen af op";
+    eventually_mails(&platform, &buurvrouw_email, subject, 1).await;
+
+    // The lapse comes at midnight, not before.
+    let lapsed_at = eventually(Duration::from_secs(60), "the lapse", || async {
+        let checked_at = platform.clock.now();
+        let lapsed_at: Option<time::OffsetDateTime> =
+            in_tenant(&platform.db, &tenant.slug, async |tx| {
+                sqlx::query_scalar(
+                    "SELECT rights_lapsed_at FROM care_page_members WHERE account_id = $1",
+                )
+                .bind(buurvrouw_id.0)
+                .fetch_one(tx.conn())
+                .await
+            })
+            .await
+            .unwrap();
+        if lapsed_at.is_some() {
+            assert!(checked_at >= midnight, "lapsed before midnight");
+        }
+        lapsed_at
+    })
+    .await;
+    assert!(lapsed_at >= midnight, "lapsed at {lapsed_at}");
+    assert_eq!(buurvrouw.get(&calendar).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(lapses_logged(&mut beheerder, page).await, 1);
+    let reminders =
+        zorgportaal_tests::accounts::mails_with_subject(&platform, &buurvrouw_email, subject).await;
+    assert_eq!(reminders.len(), 1, "the reminder came once");
     platform.finish().await;
 }
