@@ -224,6 +224,13 @@ pub struct CarePage {
     pub created_at: OffsetDateTime,
 }
 
+impl CarePage {
+    /// Whether `account` is the client of this page: they made it "voor mijzelf".
+    pub fn is_client(&self, account: AccountId) -> bool {
+        self.for_whom == ForWhom::Myself && self.created_by == account
+    }
+}
+
 /// The step a care page's home offers a member next (CP-4): what makes sense for this page in
 /// its present state and for this member's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

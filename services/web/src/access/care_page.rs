@@ -30,25 +30,33 @@ pub enum Need {
     AnyRight(&'static [Right]),
     /// A beheerder of the page: every change to the page itself.
     Beheerder,
+    /// A beheerder, or the client on their own page ("voor mijzelf") even without
+    /// beheerrechten: what the page's client may always know (who looked at their data).
+    BeheerderOrClient,
 }
 
 impl Need {
-    pub fn allows(self, membership: Membership) -> bool {
+    /// Whether `membership` passes; `client`: the member is the client of this page (their
+    /// own page, "voor mijzelf").
+    pub fn allows(self, membership: Membership, client: bool) -> bool {
         let rights = membership.effective_rights();
+        let beheerder = membership.role == Role::Beheerder;
         match self {
             Need::Member => true,
             Need::Right(right) => rights.contains(right),
             Need::AnyRight(any) => any.iter().any(|right| rights.contains(*right)),
-            Need::Beheerder => membership.role == Role::Beheerder,
+            Need::Beheerder => beheerder,
+            Need::BeheerderOrClient => beheerder || client,
         }
     }
 
     /// On what basis `membership` passes (or, refused, what it lacked), as the access log
-    /// records it: the right that let it through, `beheerder` or `lid`.
-    fn basis(self, membership: Membership) -> &'static str {
+    /// records it: the right that let it through, `beheerder`, `client` or `lid`.
+    fn basis(self, membership: Membership, client: bool) -> &'static str {
         let rights = membership.rights;
         match self {
             _ if membership.role == Role::Beheerder => "beheerder",
+            Need::BeheerderOrClient if client => "client",
             Need::Member => "lid",
             Need::Right(right) => right.key(),
             Need::AnyRight(any) => any
@@ -56,7 +64,7 @@ impl Need {
                 .find(|right| rights.contains(**right))
                 .or(any.first())
                 .map_or("lid", |right| right.key()),
-            Need::Beheerder => "beheerder",
+            Need::Beheerder | Need::BeheerderOrClient => "beheerder",
         }
     }
 
@@ -126,6 +134,7 @@ impl Door for CareDoor {
         let (page, membership) = found.ok_or(AppError::NotFound)?;
         // A grant whose end has come counts as none from that moment on.
         let membership = membership.as_of(state.clock.now());
+        let client = page.is_client(me.account.id);
         let entry = Entry {
             occurred_at: state.clock.now(),
             event: String::new(),
@@ -142,13 +151,13 @@ impl Door for CareDoor {
             care_page: page.id.0,
             client_record: page.client_record_id.map(|record| record.0),
             part: self.part,
-            basis: self.need.basis(membership).to_owned(),
+            basis: self.need.basis(membership, client).to_owned(),
             basis_granted_by: membership.granted_by,
             emergency: false,
         };
         let tenant = portal.tenant.slug.clone();
         PendingAccess::leave_in(req, state, tenant, entry);
-        if !self.need.allows(membership) {
+        if !self.need.allows(membership, client) {
             return Err(AppError::Forbidden.into());
         }
         req.set_data(me.viewer());

@@ -466,6 +466,77 @@ async fn wie_keek_mee_shows_beheerders_who_looked_at_what_in_plain_words() {
 }
 
 #[tokio::test]
+async fn the_client_of_their_own_page_sees_wie_keek_mee_without_beheerrechten_and_other_members_do_not(
+) {
+    use common::care::page::Role;
+    use zorgportaal_tests::care_pages::{add_member_with, create_page};
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Eigen", "#1d4f91").await;
+    let (mut client, client_email) = signed_in(&platform, &tenant, "client").await;
+    let page = create_page(&mut client, "mijzelf", "", "03-02-1940").await;
+    let client_id = account_id(&platform, &client_email).await;
+    // The client handed the administration to their daughter and kept no beheerrechten.
+    let (_dochter, dochter_email) = signed_in(&platform, &tenant, "dochter").await;
+    let dochter_id = account_id(&platform, &dochter_email).await;
+    add_member_with(
+        &platform,
+        &tenant,
+        page,
+        dochter_id,
+        Role::Beheerder,
+        Rights::NONE,
+    )
+    .await;
+    add_member_with(
+        &platform,
+        &tenant,
+        page,
+        client_id,
+        Role::Lid,
+        Rights::preset(Preset::Basic),
+    )
+    .await;
+    let (mut buurman, _, _) = member_with(
+        &platform,
+        &tenant,
+        page,
+        "buurman",
+        Rights::preset(Preset::Everything),
+    )
+    .await;
+
+    let path = format!("/zorgpagina/{page}/wie-keek-mee");
+    let connecties = format!("/zorgpagina/{page}/connecties");
+    let seen = client.get(&path).await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert!(seen.shows("Wie keek mee?"));
+    assert!(client
+        .get(&connecties)
+        .await
+        .shows(&format!("href=\"{path}\"")));
+    // Every right but beheer is not enough on someone else's page.
+    assert_eq!(buurman.get(&path).await.status, StatusCode::FORBIDDEN);
+    assert!(!buurman
+        .get(&connecties)
+        .await
+        .shows(&format!("href=\"{path}\"")));
+
+    let looked: Vec<Row> = rows(&platform, &tenant)
+        .await
+        .into_iter()
+        .filter(|row| row.part == "toegangslog")
+        .collect();
+    let bases: Vec<(&str, i16)> = looked
+        .iter()
+        .map(|row| (row.basis.as_str(), row.outcome))
+        .collect();
+    // The refused row names what was lacking.
+    assert_eq!(bases, [("client", 200), ("beheerder", 403)], "{looked:?}");
+    platform.finish().await;
+}
+
+#[tokio::test]
 async fn parallel_requests_each_get_their_own_row_in_a_group_commit() {
     let platform = TestPlatform::start().await;
     let tenant = platform.create_tenant("Zorggroep Drukte", "#1d4f91").await;

@@ -40,7 +40,7 @@ use crate::http::state::AppState;
 /// Every route of a care page, with what each method needs of the member and what it does with
 /// which part of the client's data (the access log's row).
 pub fn table() -> Vec<TableRoute<CareDoor>> {
-    use Need::{Beheerder, Member};
+    use Need::{Beheerder, BeheerderOrClient, Member};
     let section = |segment| section_door(segment);
     vec![
         route("/zorgpagina/:id").get(Member.reads(Part::Summary), home::home),
@@ -67,8 +67,10 @@ pub fn table() -> Vec<TableRoute<CareDoor>> {
             .post(Beheerder.updates(Part::Network), invitations::resend),
         route("/zorgpagina/:id/uitnodigingen/:uitnodiging/intrekken")
             .post(Beheerder.deletes(Part::Network), invitations::withdraw),
-        route("/zorgpagina/:id/wie-keek-mee")
-            .get(Beheerder.reads(Part::AccessLog), access_log::who_looked),
+        route("/zorgpagina/:id/wie-keek-mee").get(
+            BeheerderOrClient.reads(Part::AccessLog),
+            access_log::who_looked,
+        ),
         route("/zorgpagina/:id/profiel")
             .get(section("profiel"), profile::profile)
             .post(Beheerder.updates(Part::Profile), profile::update_profile),
@@ -207,7 +209,7 @@ struct NavItem {
 fn nav(page: CarePageId, current: &str, membership: Membership) -> (Vec<NavItem>, Vec<NavItem>) {
     let mut items: Vec<NavItem> = SECTIONS
         .iter()
-        .filter(|(_, _, need, _)| need.allows(membership))
+        .filter(|(_, _, need, _)| need.allows(membership, false))
         .map(|(segment, label, ..)| NavItem {
             href: format!("/zorgpagina/{page}/{segment}"),
             label,
@@ -244,6 +246,7 @@ async fn render(
             linked => access.page.client_record_id.is_some(),
             birth_date => BirthDate::format(access.page.birth_date),
             beheerder => access.role == Role::Beheerder,
+            client => access.page.is_client(access.me.account.id),
         },
         nav_main,
         nav_more,
