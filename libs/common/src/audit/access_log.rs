@@ -195,6 +195,10 @@ pub async fn record(tx: &mut TenantTx, entries: &[&Entry]) -> Result<(), sqlx::E
 
 /// The most rows one group commit takes.
 const GROUP_MOST: usize = 256;
+/// How many group commits may be under way at once. With one, a row that arrives just after a
+/// commit began waits for that commit and then its own; with a few, the next group starts on
+/// another connection at once, so a row waits for about one commit.
+const GROUPS_AT_ONCE: usize = 3;
 
 /// A row on its way, and who waits for its commit.
 struct Queued {
@@ -203,9 +207,10 @@ struct Queued {
     done: oneshot::Sender<Result<(), String>>,
 }
 
-/// Writes rows in group commits: whatever rows arrive while one transaction commits go
-/// together into the next, and every caller waits for the commit that holds its row. One disk
-/// flush then serves many requests instead of each request paying its own. One per process.
+/// Writes rows in group commits: whatever rows arrive while a transaction commits go together
+/// into the next, and every caller waits for the commit that holds its row. One disk flush
+/// then serves many requests instead of each request paying its own. One per process, with
+/// up to [`GROUPS_AT_ONCE`] commits in flight.
 #[derive(Clone)]
 pub struct GroupWriter {
     queue: mpsc::Sender<Queued>,
@@ -214,19 +219,32 @@ pub struct GroupWriter {
 impl GroupWriter {
     /// Starts the writer's task; it ends when the last handle is dropped.
     pub fn spawn(db: PgPool) -> Self {
-        let (queue, mut rows) = mpsc::channel::<Queued>(4 * GROUP_MOST);
-        tokio::spawn(async move {
-            while let Some(first) = rows.recv().await {
-                let mut group = vec![first];
-                while group.len() < GROUP_MOST {
-                    match rows.try_recv() {
-                        Ok(next) => group.push(next),
-                        Err(_) => break,
-                    }
+        let (queue, rows) = mpsc::channel::<Queued>(4 * GROUP_MOST);
+        // Whichever committer is free takes the next group; the lock is held only while the
+        // group is gathered, not while it commits.
+        let rows = std::sync::Arc::new(tokio::sync::Mutex::new(rows));
+        for _ in 0..GROUPS_AT_ONCE {
+            let (db, rows) = (db.clone(), rows.clone());
+            tokio::spawn(async move {
+                loop {
+                    let group = {
+                        let mut rows = rows.lock().await;
+                        let Some(first) = rows.recv().await else {
+                            return;
+                        };
+                        let mut group = vec![first];
+                        while group.len() < GROUP_MOST {
+                            match rows.try_recv() {
+                                Ok(next) => group.push(next),
+                                Err(_) => break,
+                            }
+                        }
+                        group
+                    };
+                    commit_group(&db, group).await;
                 }
-                commit_group(&db, group).await;
-            }
-        });
+            });
+        }
         Self { queue }
     }
 
