@@ -13,13 +13,15 @@ use std::fmt;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use time::{Duration, OffsetDateTime};
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use crate::accounts::AccountId;
-use crate::infra::tenancy::{in_tenant, list_tenants, TenancyError, TenantSlug, TenantTx};
+use crate::infra::tenancy::{
+    in_tenant, list_tenants, TenancyError, TenantSession, TenantSlug, TenantTx,
+};
 
 /// What was done with a client's data: NEN 7513's C, R, U, D and E.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -145,60 +147,93 @@ pub struct Entry {
 
 /// Appends `entries` to the tenant's access log, in one statement.
 pub async fn record(tx: &mut TenantTx, entries: &[&Entry]) -> Result<(), sqlx::Error> {
-    let column =
-        |get: &dyn Fn(&Entry) -> String| entries.iter().map(|e| get(e)).collect::<Vec<_>>();
-    let occurred_at: Vec<OffsetDateTime> = entries.iter().map(|e| e.occurred_at).collect();
-    let outcome: Vec<i16> = entries
-        .iter()
-        .map(|e| i16::try_from(e.outcome).unwrap_or(i16::MAX))
-        .collect();
-    let actor_id: Vec<Uuid> = entries.iter().map(|e| e.actor.account.0).collect();
-    let care_page: Vec<Uuid> = entries.iter().map(|e| e.care_page).collect();
-    let client_record: Vec<Option<Uuid>> = entries.iter().map(|e| e.client_record).collect();
-    let granted_by: Vec<Option<Uuid>> = entries
-        .iter()
-        .map(|e| e.basis_granted_by.map(|a| a.0))
-        .collect();
-    let emergency: Vec<bool> = entries.iter().map(|e| e.emergency).collect();
+    insert(tx.conn(), Columns::of(entries)).await
+}
+
+/// The INSERT of [`record`], on a connection pinned to the tenant: a transaction's, or a
+/// [`TenantSession`]'s, where it commits by itself.
+async fn insert(conn: &mut PgConnection, c: Columns) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO access_log (occurred_at, event, action, outcome, actor_kind, actor_id,
-                                 actor_name, actor_role, from_address, care_page_id,
-                                 client_record_id, part, basis, basis_granted_by, emergency)
-         SELECT occurred_at, event, action, outcome, 'account', actor_id, actor_name,
-                actor_role, from_address, care_page_id, client_record_id, part, basis,
-                basis_granted_by, emergency
-           FROM UNNEST($1::timestamptz[], $2::text[], $3::text[], $4::int2[], $5::uuid[],
-                       $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[],
-                       $11::text[], $12::text[], $13::uuid[], $14::bool[])
-             AS r (occurred_at, event, action, outcome, actor_id, actor_name, actor_role,
-                   from_address, care_page_id, client_record_id, part, basis,
-                   basis_granted_by, emergency)",
-        &occurred_at,
-        &column(&|e| e.event.clone()),
-        &column(&|e| e.action.code().to_owned()),
-        &outcome,
-        &actor_id,
-        &column(&|e| e.actor.name.clone()),
-        &column(&|e| e.actor.role.clone()),
-        &column(&|e| e.from_address.clone()),
-        &care_page,
-        &client_record as &[Option<Uuid>],
-        &column(&|e| e.part.key().to_owned()),
-        &column(&|e| e.basis.clone()),
-        &granted_by as &[Option<Uuid>],
-        &emergency,
+        "WITH written AS (
+           INSERT INTO access_log (occurred_at, event, action, outcome, actor_kind, actor_id,
+                                   actor_name, actor_role, from_address, care_page_id,
+                                   client_record_id, part, basis, basis_granted_by, emergency)
+           SELECT occurred_at, event, action, outcome, 'account', actor_id, actor_name,
+                  actor_role, from_address, care_page_id, client_record_id, part, basis,
+                  basis_granted_by, emergency
+             FROM UNNEST($1::timestamptz[], $2::text[], $3::text[], $4::int2[], $5::uuid[],
+                         $6::text[], $7::text[], $8::text[], $9::uuid[], $10::uuid[],
+                         $11::text[], $12::text[], $13::uuid[], $14::bool[])
+               AS r (occurred_at, event, action, outcome, actor_id, actor_name, actor_role,
+                     from_address, care_page_id, client_record_id, part, basis,
+                     basis_granted_by, emergency)
+           RETURNING id)
+         INSERT INTO access_log_unsealed (entry_id) SELECT id FROM written",
+        &c.occurred_at,
+        &c.event,
+        &c.action,
+        &c.outcome,
+        &c.actor_id,
+        &c.actor_name,
+        &c.actor_role,
+        &c.from_address,
+        &c.care_page,
+        &c.client_record as &[Option<Uuid>],
+        &c.part,
+        &c.basis,
+        &c.granted_by as &[Option<Uuid>],
+        &c.emergency,
     )
-    .execute(tx.conn())
+    .execute(conn)
     .await?;
     Ok(())
 }
 
+/// The rows of one INSERT as its columns, owned, so the statement's future borrows nothing
+/// but the connection (and the compiler sees that it is `Send`).
+struct Columns {
+    occurred_at: Vec<OffsetDateTime>,
+    event: Vec<String>,
+    action: Vec<String>,
+    outcome: Vec<i16>,
+    actor_id: Vec<Uuid>,
+    actor_name: Vec<String>,
+    actor_role: Vec<String>,
+    from_address: Vec<String>,
+    care_page: Vec<Uuid>,
+    client_record: Vec<Option<Uuid>>,
+    part: Vec<String>,
+    basis: Vec<String>,
+    granted_by: Vec<Option<Uuid>>,
+    emergency: Vec<bool>,
+}
+
+impl Columns {
+    fn of(entries: &[&Entry]) -> Self {
+        fn column<T>(entries: &[&Entry], get: impl Fn(&Entry) -> T) -> Vec<T> {
+            entries.iter().map(|e| get(e)).collect()
+        }
+        Self {
+            occurred_at: column(entries, |e| e.occurred_at),
+            event: column(entries, |e| e.event.clone()),
+            action: column(entries, |e| e.action.code().to_owned()),
+            outcome: column(entries, |e| i16::try_from(e.outcome).unwrap_or(i16::MAX)),
+            actor_id: column(entries, |e| e.actor.account.0),
+            actor_name: column(entries, |e| e.actor.name.clone()),
+            actor_role: column(entries, |e| e.actor.role.clone()),
+            from_address: column(entries, |e| e.from_address.clone()),
+            care_page: column(entries, |e| e.care_page),
+            client_record: column(entries, |e| e.client_record),
+            part: column(entries, |e| e.part.key().to_owned()),
+            basis: column(entries, |e| e.basis.clone()),
+            granted_by: column(entries, |e| e.basis_granted_by.map(|a| a.0)),
+            emergency: column(entries, |e| e.emergency),
+        }
+    }
+}
+
 /// The most rows one group commit takes.
 const GROUP_MOST: usize = 256;
-/// How many group commits may be under way at once. With one, a row that arrives just after a
-/// commit began waits for that commit and then its own; with a few, the next group starts on
-/// another connection at once, so a row waits for about one commit.
-const GROUPS_AT_ONCE: usize = 3;
 
 /// A row on its way, and who waits for its commit.
 struct Queued {
@@ -207,10 +242,11 @@ struct Queued {
     done: oneshot::Sender<Result<(), String>>,
 }
 
-/// Writes rows in group commits: whatever rows arrive while a transaction commits go together
-/// into the next, and every caller waits for the commit that holds its row. One disk flush
-/// then serves many requests instead of each request paying its own. One per process, with
-/// up to [`GROUPS_AT_ONCE`] commits in flight.
+/// Writes rows in group commits: whatever rows arrive while a group commits go together into
+/// the next, and every caller waits for the commit that holds its row. One statement and one
+/// disk flush then serve many requests instead of each request paying its own. One per
+/// process, on a connection of its own. (Several committers at once were tried: smaller
+/// groups cost the database more than the shorter wait saved.)
 #[derive(Clone)]
 pub struct GroupWriter {
     queue: mpsc::Sender<Queued>,
@@ -219,32 +255,20 @@ pub struct GroupWriter {
 impl GroupWriter {
     /// Starts the writer's task; it ends when the last handle is dropped.
     pub fn spawn(db: PgPool) -> Self {
-        let (queue, rows) = mpsc::channel::<Queued>(4 * GROUP_MOST);
-        // Whichever committer is free takes the next group; the lock is held only while the
-        // group is gathered, not while it commits.
-        let rows = std::sync::Arc::new(tokio::sync::Mutex::new(rows));
-        for _ in 0..GROUPS_AT_ONCE {
-            let (db, rows) = (db.clone(), rows.clone());
-            tokio::spawn(async move {
-                loop {
-                    let group = {
-                        let mut rows = rows.lock().await;
-                        let Some(first) = rows.recv().await else {
-                            return;
-                        };
-                        let mut group = vec![first];
-                        while group.len() < GROUP_MOST {
-                            match rows.try_recv() {
-                                Ok(next) => group.push(next),
-                                Err(_) => break,
-                            }
-                        }
-                        group
-                    };
-                    commit_group(&db, group).await;
+        let (queue, mut rows) = mpsc::channel::<Queued>(4 * GROUP_MOST);
+        tokio::spawn(async move {
+            let mut session = None;
+            while let Some(first) = rows.recv().await {
+                let mut group = vec![first];
+                while group.len() < GROUP_MOST {
+                    match rows.try_recv() {
+                        Ok(next) => group.push(next),
+                        Err(_) => break,
+                    }
                 }
-            });
-        }
+                commit_group(&db, &mut session, group).await;
+            }
+        });
         Self { queue }
     }
 
@@ -266,8 +290,10 @@ impl GroupWriter {
     }
 }
 
-/// One transaction per tenant in the group; every waiter hears how its own tenant's went.
-async fn commit_group(db: &PgPool, group: Vec<Queued>) {
+/// One statement per tenant in the group, on the committer's own [`TenantSession`] (opened
+/// when first needed, and again after a failure); each statement commits by itself, so a
+/// group costs one round trip per tenant. Every waiter hears how its own tenant's went.
+async fn commit_group(db: &PgPool, session: &mut Option<TenantSession>, group: Vec<Queued>) {
     let mut by_tenant: BTreeMap<String, (TenantSlug, Vec<Queued>)> = BTreeMap::new();
     for queued in group {
         by_tenant
@@ -278,14 +304,34 @@ async fn commit_group(db: &PgPool, group: Vec<Queued>) {
     }
     for (_, (tenant, rows)) in by_tenant {
         let entries: Vec<&Entry> = rows.iter().map(|row| &row.entry).collect();
-        let written = in_tenant(db, &tenant, async |tx| record(tx, &entries).await)
-            .await
-            .map_err(|error| error.to_string());
+        let columns = Columns::of(&entries);
+        let written = insert_in_session(db.clone(), session, tenant, columns).await;
+        if written.is_err() {
+            // The connection may be broken; the next group opens a new one.
+            *session = None;
+        }
+        let written = written.map_err(|error| error.to_string());
         for row in rows {
             // A waiter that went away (the browser closed) needs no answer.
             let _ = row.done.send(written.clone());
         }
     }
+}
+
+async fn insert_in_session(
+    db: PgPool,
+    session: &mut Option<TenantSession>,
+    tenant: TenantSlug,
+    columns: Columns,
+) -> Result<(), sqlx::Error> {
+    if session.is_none() {
+        *session = Some(TenantSession::connect(&db).await?);
+    }
+    let Some(session) = session.as_mut() else {
+        return Err(sqlx::Error::PoolClosed);
+    };
+    let conn = session.pin(tenant).await?;
+    insert(conn, columns).await
 }
 
 /// A row as stored, every field the chain covers.

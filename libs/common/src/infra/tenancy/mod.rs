@@ -14,8 +14,10 @@ use sqlx::postgres::PgListener;
 use sqlx::{PgExecutor, PgPool};
 use tokio_util::sync::CancellationToken;
 
+mod session;
 mod tx;
 
+pub use session::TenantSession;
 pub(crate) use tx::begin_to_the_end;
 pub use tx::{in_every_tenant, in_tenant, in_tenant_read_only, TenantTx};
 
