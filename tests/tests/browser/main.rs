@@ -584,8 +584,11 @@ async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
     );
     browser.screenshot("more opened").await;
     browser.click_link("Meldingen").await;
-    assert!(browser.page_text().await.contains("Nog niet beschikbaar"));
-    browser.screenshot("a section not built yet").await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("Hier kan je aangeven wanneer je een melding wilt ontvangen."));
+    browser.screenshot("meldingen on a phone").await;
     browser.close().await;
     platform.finish().await;
 }

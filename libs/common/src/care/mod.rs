@@ -4,5 +4,6 @@
 
 pub mod leaving;
 pub mod network;
+pub mod notification_prefs;
 pub mod page;
 pub mod rights;

@@ -1,11 +1,12 @@
 //! Care pages (`web::routes::portal::care_page`): creating, sharing and deleting them, and
 //! linking them to the organisation's client record with an activation code; the access log
-//! every route of theirs writes.
+//! every route of theirs writes; each member's Meldingen.
 
 mod access_log;
 mod activation;
 mod invitations;
 mod members;
 mod network;
+mod notifications;
 mod pages;
 mod reactivation;

@@ -351,7 +351,12 @@ async fn every_section_answers_and_a_page_is_deleted_only_after_the_warning_and_
     for section in ["kalender", "berichten", "dossier", "notities", "meldingen"] {
         let shown = member.get(&format!("/zorgpagina/{page}/{section}")).await;
         assert_eq!(shown.status, StatusCode::OK, "{section}");
-        assert!(shown.shows("Nog niet beschikbaar"), "{section}");
+        // Meldingen is built; the others say they are not yet.
+        assert_eq!(
+            shown.shows("Nog niet beschikbaar"),
+            section != "meldingen",
+            "{section}"
+        );
         assert!(
             shown.shows("<nav class=\"utrecht-navigation care-nav\""),
             "{section}"

@@ -16,6 +16,7 @@ pub mod letter_request;
 pub mod members;
 pub mod network;
 pub mod new;
+pub mod notifications;
 pub mod profile;
 pub mod sections;
 
@@ -49,7 +50,12 @@ pub fn table() -> Vec<TableRoute<CareDoor>> {
         route("/zorgpagina/:id/dossier").get(section("dossier"), sections::dossier),
         route("/zorgpagina/:id/notities").get(section("notities"), sections::notes),
         route("/zorgpagina/:id/connecties").get(section("connecties"), network::connections),
-        route("/zorgpagina/:id/meldingen").get(section("meldingen"), sections::notifications),
+        route("/zorgpagina/:id/meldingen")
+            .get(section("meldingen"), notifications::notifications)
+            .post(
+                Member.updates(Part::Notifications),
+                notifications::save_notifications,
+            ),
         route("/zorgpagina/:id/connecties/:lid/rechten")
             .get(Beheerder.reads(Part::Network), members::rights_form)
             .post(Beheerder.updates(Part::Network), members::set_rights),

@@ -56,5 +56,4 @@ not_built_yet! {
     messages => "berichten",
     dossier => "dossier",
     notes => "notities",
-    notifications => "meldingen",
 }
