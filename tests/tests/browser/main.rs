@@ -596,6 +596,19 @@ async fn on_a_phone_the_care_page_sections_sit_at_the_bottom_with_more() {
 /// Private pages stay private: after signing out, the browser's Back button brings back no
 /// care page and no name from it. Pages of a signed-in person are `no-store`, so the browser
 /// asks the server again, and the server sends it to the sign-in page.
+/// Makes a care page "voor iemand anders" through the form, as a signed-in person would, and
+/// returns the address the browser lands on.
+async fn page_for_someone_else(browser: &Browser, base: &str, client: &str, born: &str) -> String {
+    browser
+        .goto(&format!("{base}/zorgpagina/nieuw?voor=iemand-anders"))
+        .await;
+    browser.fill("Naam van de cliënt", client).await;
+    browser.fill("Geboortedatum", born).await;
+    browser.check("Ja, ik geef toestemming").await;
+    browser.click_button("Zorgpagina aanmaken").await;
+    browser.current_url().await
+}
+
 #[tokio::test]
 async fn after_signing_out_back_shows_no_care_page() {
     let platform = TestPlatform::start().await;
@@ -608,16 +621,7 @@ async fn after_signing_out_back_shows_no_care_page() {
     browser.goto(&format!("{base}/taal?lang=nl")).await;
     browser.goto(&format!("{base}/inloggen")).await;
     sign_in(&browser, &platform, &tenant, &email).await;
-    browser
-        .goto(&format!("{base}/zorgpagina/nieuw?voor=iemand-anders"))
-        .await;
-    browser
-        .fill("Naam van de cliënt", "Geertruida Geheim")
-        .await;
-    browser.fill("Geboortedatum", "01-02-1935").await;
-    browser.check("Ja, ik geef toestemming").await;
-    browser.click_button("Zorgpagina aanmaken").await;
-    let care_page = browser.current_url().await;
+    let care_page = page_for_someone_else(&browser, &base, "Geertruida Geheim", "01-02-1935").await;
     assert!(care_page.contains("/zorgpagina/"), "{care_page}");
     assert!(browser.page_text().await.contains("Geertruida Geheim"));
 
@@ -879,14 +883,7 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
     browser.goto(&format!("{base}/inloggen/code")).await;
     browser.fill("Inlogcode *", &code).await;
     browser.click_button("Bevestigen").await;
-    browser
-        .goto(&format!("{base}/zorgpagina/nieuw?voor=iemand-anders"))
-        .await;
-    browser.fill("Naam van de cliënt", "Toos Toegang").await;
-    browser.fill("Geboortedatum", "01-02-1935").await;
-    browser.check("Ja, ik geef toestemming").await;
-    browser.click_button("Zorgpagina aanmaken").await;
-    let page = browser.current_url().await;
+    let page = page_for_someone_else(&browser, &base, "Toos Toegang", "01-02-1935").await;
     let page = page
         .trim_start_matches(&base)
         .split('?')
@@ -992,14 +989,7 @@ async fn a_beheerder_invites_changes_rights_and_removes_a_member_in_a_real_brows
     browser.goto(&format!("{base}/taal?lang=nl")).await;
     browser.goto(&format!("{base}/inloggen")).await;
     sign_in_nth(&browser, &platform, &tenant, &beheerder, 1).await;
-    browser
-        .goto(&format!("{base}/zorgpagina/nieuw?voor=iemand-anders"))
-        .await;
-    browser.fill("Naam van de cliënt", "Anna de Vries").await;
-    browser.fill("Geboortedatum", "03-02-1940").await;
-    browser.check("Ja, ik geef toestemming").await;
-    browser.click_button("Zorgpagina aanmaken").await;
-    let page = browser.current_url().await;
+    let page = page_for_someone_else(&browser, &base, "Anna de Vries", "03-02-1940").await;
     let page = page.split('?').next().unwrap_or_default().to_owned();
 
     browser.click_link("Connecties").await;
