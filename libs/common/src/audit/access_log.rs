@@ -1,10 +1,10 @@
 //! The access log of clients' data (DOS-7, after NEN 7513): who read or changed which part of
 //! whose data, when, from where, on what basis, and with what outcome. Never the content.
 //!
-//! Rows are written with [`record`] by the door in front of the route (never by a handler),
-//! and never changed: the tenant's triggers refuse UPDATE, DELETE and TRUNCATE. They are
-//! sealed into a hash chain afterwards by [`seal`] (the worker, every few seconds), so writing
-//! a row costs one INSERT and never waits for the chain; [`verify`] walks the chain and names
+//! Rows are written through the [`GroupWriter`] for the door in front of the route (never by
+//! a handler), and never changed: the tenant's triggers refuse UPDATE, DELETE and TRUNCATE.
+//! They are sealed into a hash chain afterwards by [`seal`] (the worker, every few seconds), so
+//! writing a row costs one INSERT and never waits for the chain; [`verify`] walks the chain and names
 //! what no longer matches. The care page and client record are plain ids here: this context
 //! sits below `care`, which records its changes through `audit::trail`.
 
@@ -145,13 +145,8 @@ pub struct Entry {
     pub emergency: bool,
 }
 
-/// Appends `entries` to the tenant's access log, in one statement.
-pub async fn record(tx: &mut TenantTx, entries: &[&Entry]) -> Result<(), sqlx::Error> {
-    insert(tx.conn(), Columns::of(entries)).await
-}
-
-/// The INSERT of [`record`], on a connection pinned to the tenant: a transaction's, or a
-/// [`TenantSession`]'s, where it commits by itself.
+/// Appends rows to the tenant's access log and queues them for sealing, in one statement, on a
+/// [`TenantSession`]'s connection pinned to the tenant, where it commits by itself.
 async fn insert(conn: &mut PgConnection, c: Columns) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "WITH written AS (
