@@ -99,7 +99,8 @@ impl MailCatcher {
                 "expected {count} e-mail(s) to {address} within {timeout:?}, got {}",
                 mails.len()
             );
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            // Every poll fetches every mail the shared catcher holds: not too often.
+            tokio::time::sleep(Duration::from_millis(250)).await;
         }
     }
 
