@@ -97,3 +97,60 @@ pub async fn member_with(
     add_member_with(platform, tenant, page, id, Role::Lid, rights).await;
     (visitor, email, id)
 }
+
+/// Links `page` to a new client record with cliëntnummer `number`, as the activation code does
+/// (the record made by the domain, the link set directly): the record's id.
+pub async fn link_to_new_client(
+    platform: &TestPlatform,
+    tenant: &Tenant,
+    page: Uuid,
+    number: &str,
+) -> Uuid {
+    use common::clients::records::{self, NewClient, NewClientForm};
+    let now = platform.clock.now();
+    let new = NewClient::parse(
+        &NewClientForm {
+            client_number: number,
+            name: "Anna de Vries",
+            birth_date: "03-02-1940",
+            address: "Kerkstraat 1\n1234 AB Ergens",
+        },
+        now.date(),
+    )
+    .unwrap();
+    let actor = AccountId(Uuid::new_v4());
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        let record = records::create_client(tx, actor, &new, now).await.unwrap();
+        sqlx::query("UPDATE care_pages SET client_record_id = $2 WHERE id = $1")
+            .bind(page)
+            .bind(record.id.0)
+            .execute(tx.conn())
+            .await?;
+        Ok::<_, sqlx::Error>(record.id.0)
+    })
+    .await
+    .unwrap()
+}
+
+/// Waits until every message of `tenant` is announced (its e-mails written) and the outbox is
+/// relayed, so a test that sent messages finishes with nothing in flight.
+pub async fn messages_announced(platform: &TestPlatform, tenant: &Tenant) {
+    let unannounced = || async {
+        in_tenant(&platform.db, &tenant.slug, async |tx| {
+            sqlx::query_scalar::<_, i64>(
+                "SELECT count(*) FROM messages m
+                  WHERE NOT EXISTS (SELECT 1 FROM message_fan_outs f WHERE f.message_id = m.id)",
+            )
+            .fetch_one(tx.conn())
+            .await
+        })
+        .await
+        .unwrap()
+    };
+    let wait = std::time::Duration::from_secs(30);
+    crate::eventually(wait, "every message announced", || async {
+        (unannounced().await == 0).then_some(())
+    })
+    .await;
+    platform.wait_for_empty_outbox(wait).await;
+}

@@ -42,6 +42,47 @@ impl TestPlatform {
         }
     }
 
+    /// How many notification events a notifier recorded as sent.
+    pub async fn notifications_sent(&self) -> usize {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM platform.notification_claims WHERE sent_at IS NOT NULL",
+        )
+        .fetch_one(&self.db)
+        .await
+        .expect("count sent events");
+        usize::try_from(count).expect("a count is not negative")
+    }
+
+    /// Messages ready or unacknowledged in the namespace's queues, parking queues aside, as the
+    /// broker reports them (messages waiting in a later queue for their moment count too).
+    pub async fn queue_backlog(&self) -> u64 {
+        #[derive(serde::Deserialize)]
+        struct Queue {
+            name: String,
+            messages: u64,
+        }
+        let output = tokio::process::Command::new("rabbitmqctl")
+            .args([
+                "-q",
+                "list_queues",
+                "name",
+                "messages",
+                "--formatter",
+                "json",
+            ])
+            .output()
+            .await
+            .expect("run rabbitmqctl");
+        assert!(output.status.success(), "rabbitmqctl list_queues failed");
+        let queues: Vec<Queue> = serde_json::from_slice(&output.stdout).expect("rabbitmqctl JSON");
+        let prefix = format!("{}.", self.namespace);
+        queues
+            .iter()
+            .filter(|queue| queue.name.starts_with(&prefix) && !queue.name.ends_with(".parked"))
+            .map(|queue| queue.messages)
+            .sum()
+    }
+
     pub async fn outbox_len(&self) -> i64 {
         self.try_outbox_len().await.expect("count outbox")
     }

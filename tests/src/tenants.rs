@@ -74,3 +74,28 @@ impl From<sqlx::Error> for RollBack {
         Self::Query(error)
     }
 }
+
+/// Sets the organisation's phone number through its branding page, as its admin.
+pub async fn set_support_phone(admin: &mut crate::visitor::Visitor, name: &str, phone: &str) {
+    admin.get("/beheer/huisstijl").await;
+    let saved = admin
+        .post(
+            "/beheer/huisstijl",
+            &[
+                ("display_name", name),
+                ("primary_color", "#1d4f91"),
+                ("accent_color", "#f2a900"),
+                ("support_phone", phone),
+                ("support_email", ""),
+                ("support_url", ""),
+                ("welcome_text", ""),
+            ],
+        )
+        .await;
+    assert_eq!(
+        saved.status,
+        reqwest::StatusCode::SEE_OTHER,
+        "{}",
+        saved.body
+    );
+}

@@ -85,6 +85,14 @@ impl Page {
     }
 }
 
+/// One file of a multipart form.
+pub struct UploadFile<'a> {
+    pub field: &'a str,
+    pub file_name: &'a str,
+    pub content_type: &'a str,
+    pub bytes: &'a [u8],
+}
+
 /// `value` escaped for a query string.
 fn form_urlencoded_value(value: &str) -> String {
     value
@@ -341,6 +349,23 @@ impl Visitor {
         content_type: &str,
         bytes: &[u8],
     ) -> Page {
+        let file = UploadFile {
+            field,
+            file_name,
+            content_type,
+            bytes,
+        };
+        self.post_multipart(path, &[], &[file]).await
+    }
+
+    /// Posts a `multipart/form-data` form with text `fields` and `files`, with the CSRF token of
+    /// the last page seen in the query (as the portal's upload forms do).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[UploadFile<'_>],
+    ) -> Page {
         let token = self.csrf.clone().unwrap_or_default();
         let separator = if path.contains('?') { '&' } else { '?' };
         let url = format!(
@@ -349,15 +374,28 @@ impl Visitor {
             form_urlencoded_value(&token)
         );
         let boundary = format!("----zorgportaal{}", uuid::Uuid::new_v4().simple());
-        let mut body = Vec::with_capacity(bytes.len() + 512);
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let size: usize = files.iter().map(|f| f.bytes.len() + 512).sum();
+        let mut body = Vec::with_capacity(size + 512);
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for file in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {}\r\n\r\n",
+                    file.field, file.file_name, file.content_type
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(file.bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         let request = self
             .client
             .post(url)

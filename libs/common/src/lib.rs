@@ -1,7 +1,7 @@
 //! Domain logic shared by the Zorgportaal services, free of HTTP.
 //!
 //! Layers look downwards only: `infra` imports no context; the contexts import `infra` and
-//! each other in the order `clients → care → organisation → accounts → audit → infra`.
+//! each other in the order `staff → clients → care → organisation → accounts → audit → infra`.
 
 pub mod accounts;
 pub mod audit;
@@ -9,3 +9,4 @@ pub mod care;
 pub mod clients;
 pub mod infra;
 pub mod organisation;
+pub mod staff;

@@ -923,9 +923,40 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
         "uitnodigen",
         "wijzigingen",
         "verlaten",
+        "berichten",
+        "berichten/nieuw",
     ] {
         signed_in.push(format!("{page}/{section}"));
     }
+    // Berichten and the staff side: the page linked, the account an employee too, and a
+    // thread to the organisation written in the browser.
+    let page_id = uuid::Uuid::parse_str(page.rsplit('/').next().unwrap()).unwrap();
+    let client =
+        zorgportaal_tests::care_pages::link_to_new_client(&platform, &tenant, page_id, "T-1").await;
+    let employee = make_employee(&platform, &tenant, &email).await;
+    browser.goto(&format!("{base}{page}/berichten/nieuw")).await;
+    browser
+        .check("Zorggroep Toegankelijk en de vertrouwensgroep")
+        .await;
+    browser.fill("Je bericht", "Een vraag aan het team").await;
+    browser.click_button("Bericht versturen").await;
+    let thread = browser.current_url().await;
+    let thread = thread
+        .trim_start_matches(&base)
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let thread_id = thread.rsplit('/').next().unwrap().to_owned();
+    signed_in.extend([
+        thread,
+        "/medewerker".to_owned(),
+        "/medewerker/clienten".to_owned(),
+        format!("/medewerker/berichten/{thread_id}"),
+        format!("/medewerker/zorgpagina/{page_id}/bericht"),
+        format!("/beheer/medewerkers/{employee}"),
+        format!("/beheer/clienten/{client}"),
+    ]);
     walk(&mut browser, &signed_in).await;
 
     // The HTML as sent, every page once, through the Nu Html Checker, which is shown to catch
@@ -949,7 +980,33 @@ async fn every_page_passes_axe_and_reflows_from_320_px_to_a_computer() {
         source_paths.join(", ")
     );
     browser.close().await;
+    zorgportaal_tests::care_pages::messages_announced(&platform, &tenant).await;
     platform.finish().await;
+}
+
+/// Makes the account with `email` an employee of `tenant` who signs in on the staff side (the
+/// invitation's acceptance done by the domain): the employee's id.
+async fn make_employee(platform: &TestPlatform, tenant: &Tenant, email: &str) -> uuid::Uuid {
+    use common::accounts::{AccountId, PersonName};
+    use common::infra::clock::Clock;
+    use common::organisation::employees::{self, EmployeeFields};
+    let account = accounts::account_id(platform, email).await;
+    let now = platform.clock.now();
+    let fields = EmployeeFields {
+        name: PersonName::parse("Tineke Toegang").unwrap(),
+        role: "Persoonlijk begeleider".to_owned(),
+    };
+    common::infra::tenancy::in_tenant(&platform.db, &tenant.slug, async |tx| {
+        let id = employees::create(tx, AccountId(uuid::Uuid::new_v4()), &fields, now).await?;
+        sqlx::query("UPDATE employees SET account_id = $2 WHERE id = $1")
+            .bind(id.0)
+            .bind(account.0)
+            .execute(tx.conn())
+            .await?;
+        Ok::<_, sqlx::Error>(id.0)
+    })
+    .await
+    .unwrap()
 }
 
 /// Signs in on the sign-in page the browser shows, with the code of the account's `nth`
@@ -1113,5 +1170,130 @@ async fn a_beheerder_invites_changes_rights_and_removes_a_member_in_a_real_brows
     assert!(!refused.contains("Anna de Vries"), "{refused}");
     browser.screenshot("jan's next request").await;
     browser.close().await;
+    platform.finish().await;
+}
+
+/// Messages with the care team in a real browser (MSG-1, MSG-2, MSG-7, BEY-3): a trust-group
+/// member sends a message with a PDF to the organisation; an employee sees it unread in the
+/// inbox, opens it and answers; the member sees "Gelezen door het zorgteam" and the answer
+/// marked as the organisation's; a network-only member sees neither. Screenshots of each step.
+#[tokio::test]
+async fn a_member_writes_to_the_care_team_and_an_employee_answers_in_a_real_browser() {
+    use common::care::page::Role;
+    use common::care::rights::{Preset, Right, Rights};
+    use zorgportaal_tests::care_pages::{add_member_with, link_to_new_client};
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Gesprek", "#1d4f91").await;
+    let base = portal_base(&platform, &tenant);
+    let (_, _, page) = zorgportaal_tests::care_pages::beheerder_with_page(&platform, &tenant).await;
+    link_to_new_client(&platform, &tenant, page, "G-1").await;
+    let zoon_email = platform.unique_email("zoon");
+    confirmed_account(&platform, &tenant, "Kees de Vries", &zoon_email).await;
+    let zoon = accounts::account_id(&platform, &zoon_email).await;
+    let trust = Rights::new([Right::MessagesTrustGroup, Right::MessagesOrganisation]).unwrap();
+    add_member_with(&platform, &tenant, page, zoon, Role::Lid, trust).await;
+    let (mut buurman, _, _) = zorgportaal_tests::care_pages::member_with(
+        &platform,
+        &tenant,
+        page,
+        "buurman",
+        Rights::preset(Preset::Basic),
+    )
+    .await;
+    let (_, staff_email, _, _) =
+        zorgportaal_tests::staff::staff_member(&platform, &tenant, "begeleider").await;
+
+    let mut browser = Browser::start("a_member_writes_to_the_care_team").await;
+    browser.goto(&format!("{base}/taal?lang=nl")).await;
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in(&browser, &platform, &tenant, &zoon_email).await;
+    browser
+        .goto(&format!("{base}/zorgpagina/{page}/berichten"))
+        .await;
+    browser.screenshot("berichten, empty").await;
+    browser.click_link("Bericht versturen").await;
+    browser
+        .check("Zorggroep Gesprek en de vertrouwensgroep")
+        .await;
+    let text = browser.page_text().await;
+    assert!(text.contains("wordt dit niet direct gelezen"), "{text}");
+    browser
+        .fill("Je bericht", "Hierbij de brief van de huisarts.")
+        .await;
+    let pdf = browser.keep_artifact(
+        "brief-huisarts.pdf",
+        b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<<>>\n%%EOF\n",
+    );
+    browser.attach_file("Bijlage toevoegen", &pdf).await;
+    browser.screenshot("composer to the organisation").await;
+    browser.click_button("Bericht versturen").await;
+    let sent = browser.page_text().await;
+    assert!(sent.contains("Je bericht is verstuurd."), "{sent}");
+    assert!(sent.contains("brief-huisarts.pdf"), "{sent}");
+    assert!(!sent.contains("Gelezen door het zorgteam"));
+    let thread = browser
+        .current_url()
+        .await
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    browser.screenshot("sent to the organisation").await;
+    browser.click_button("Uitloggen").await;
+
+    // The employee: the message waits, unread, in the inbox.
+    browser.goto(&format!("{base}/inloggen")).await;
+    // The employee's account signed in once before, outside the browser.
+    sign_in_nth(&browser, &platform, &tenant, &staff_email, 2).await;
+    browser.goto(&format!("{base}/medewerker")).await;
+    let inbox = browser.page_text().await;
+    assert!(
+        inbox.contains("Anna de Vries") && inbox.contains("Nieuw"),
+        "{inbox}"
+    );
+    browser.screenshot("staff inbox, unread").await;
+    // The thread's link, as the inbox lists it (its text holds the moment, too).
+    let links = browser.attributes_of(".thread-list__link", "href").await;
+    let link = links.first().cloned().flatten().unwrap();
+    browser.goto(&format!("{base}{link}")).await;
+    let opened = browser.page_text().await;
+    assert!(
+        opened.contains("Hierbij de brief van de huisarts."),
+        "{opened}"
+    );
+    assert!(opened.contains("brief-huisarts.pdf"));
+    browser.screenshot("staff opens the thread").await;
+    browser
+        .fill("Je bericht", "Dank u, we nemen het mee in het zorgplan.")
+        .await;
+    browser.click_button("Beantwoorden").await;
+    assert!(browser
+        .page_text()
+        .await
+        .contains("Je bericht is verstuurd."));
+    browser.screenshot("staff answered").await;
+    browser.click_button("Uitloggen").await;
+
+    // The member sees that the team read it, and the answer as the organisation's.
+    browser.goto(&format!("{base}/inloggen")).await;
+    sign_in_nth(&browser, &platform, &tenant, &zoon_email, 2).await;
+    browser.goto(&thread).await;
+    let seen = browser.page_text().await;
+    assert!(seen.contains("Gelezen door het zorgteam"), "{seen}");
+    assert!(seen.contains("Dank u, we nemen het mee in het zorgplan."));
+    assert!(seen.contains("namens Zorggroep Gesprek"));
+    browser.screenshot("member sees the answer").await;
+    browser.close().await;
+
+    // The network-only member sees neither the thread nor its file.
+    let list = buurman.get(&format!("/zorgpagina/{page}/berichten")).await;
+    assert!(!list.shows("Hierbij de brief"));
+    let path = thread.trim_start_matches(&base);
+    assert_eq!(
+        buurman.get(path).await.status,
+        reqwest::StatusCode::NOT_FOUND
+    );
+    zorgportaal_tests::care_pages::messages_announced(&platform, &tenant).await;
     platform.finish().await;
 }

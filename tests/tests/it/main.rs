@@ -11,4 +11,5 @@
 mod platform;
 mod portal;
 mod rights;
+mod staff;
 mod tenant_admin;

@@ -16,6 +16,8 @@ use web::access::care_page::Need;
 use web::access::route_table::RouteInfo;
 use zorgportaal_tests::accounts::{account_id, sign_in_on, signed_in};
 use zorgportaal_tests::care_pages::{add_member, add_member_with, create_page};
+use zorgportaal_tests::messages::{id_after, pdf, start_thread};
+use zorgportaal_tests::staff::staff_member;
 use zorgportaal_tests::{Page, TestPlatform, Visitor};
 
 /// What the door must answer one visitor.
@@ -99,6 +101,20 @@ fn methods<D: Copy>(table: Vec<RouteInfo<D>>, id: &str) -> Vec<(&'static str, St
         .collect()
 }
 
+/// A network thread the beheerder starts with a PDF: the thread's, the message's and the
+/// file's ids.
+async fn network_thread_with_file(beheerder: &mut Visitor, page: Uuid) -> (String, String, String) {
+    let files = [pdf("verslag.pdf")];
+    let path = start_thread(beheerder, page, "network", "Voor iedereen", &files).await;
+    let shown = beheerder.get(&path).await;
+    let thread = path.rsplit('/').next().unwrap().to_owned();
+    (
+        thread,
+        id_after(&shown, "id=\"bericht-"),
+        id_after(&shown, "/bijlagen/"),
+    )
+}
+
 async fn ask(visitor: &mut Visitor, method: &str, path: &str) -> Page {
     match method {
         "GET" => visitor.get(path).await,
@@ -151,16 +167,31 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
     let mut elsewhere_here = sign_in_on(&platform, &here, &elsewhere_email).await;
     let mut signed_out = Visitor::new(&platform, &here.hosts[0]);
 
+    // Berichten's routes name a thread of the network, one of its messages and its file.
+    let (thread, message, file) = network_thread_with_file(&mut beheerder, page).await;
+
     let page_id = page;
     let page = page.to_string();
     let mut cases = 0;
+    let mut almost_members: Vec<(String, Visitor)> = Vec::new();
     for (method, path, door) in methods(web::routes::portal::care_page::doors(), &page) {
         // A route about one member names the member with every right.
-        let path = path.replace(":lid", &member_id.0.to_string());
+        let path = path
+            .replace(":lid", &member_id.0.to_string())
+            .replace(":draad", &thread)
+            .replace(":bericht", &message)
+            .replace(":bijlage", &file)
+            .replace(":medewerker", &Uuid::new_v4().to_string());
         let need = door.need;
+        // An employee's photo is named by a made-up id: past the door, the handler finds none.
+        let through = if path.contains("/medewerkers/") {
+            Expected::PastTheDoor
+        } else {
+            Expected::LetThrough
+        };
         let (for_members, for_rightless) = match need {
-            Need::Member => (Expected::LetThrough, Expected::LetThrough),
-            Need::Right(_) | Need::AnyRight(_) => (Expected::LetThrough, Expected::Forbidden),
+            Need::Member => (through, through),
+            Need::Right(_) | Need::AnyRight(_) => (through, Expected::Forbidden),
             // The page of this test is "voor iemand anders": nobody is its client.
             Need::Beheerder | Need::BeheerderOrClient => (Expected::Forbidden, Expected::Forbidden),
         };
@@ -172,17 +203,27 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
             Need::Member | Need::Beheerder | Need::BeheerderOrClient => &[],
         };
         if !needed.is_empty() {
-            let all_but = needed
-                .iter()
-                .fold(Rights::preset(Preset::Everything), |rights, right| {
-                    rights.without(*right)
-                });
-            let who = format!("bijna-{cases}");
-            let (mut almost, almost_email) = signed_in(&platform, &here, &who).await;
-            let almost_id = account_id(&platform, &almost_email).await;
-            add_member_with(&platform, &here, page_id, almost_id, Role::Lid, all_but).await;
+            // One such member per set of needed rights: sign-ups from one address are limited.
+            let key = format!("{needed:?}");
+            if !almost_members.iter().any(|(k, _)| *k == key) {
+                let all_but = needed
+                    .iter()
+                    .fold(Rights::preset(Preset::Everything), |rights, right| {
+                        rights.without(*right)
+                    });
+                let who = format!("bijna-{}", almost_members.len());
+                let (almost, almost_email) = signed_in(&platform, &here, &who).await;
+                let almost_id = account_id(&platform, &almost_email).await;
+                add_member_with(&platform, &here, page_id, almost_id, Role::Lid, all_but).await;
+                almost_members.push((key.clone(), almost));
+            }
+            let almost = &mut almost_members
+                .iter_mut()
+                .find(|(k, _)| *k == key)
+                .expect("made above")
+                .1;
             check(
-                &ask(&mut almost, method, &path).await,
+                &ask(almost, method, &path).await,
                 Expected::Forbidden,
                 &format!("member with every right but {needed:?}: {method} {path}"),
             );
@@ -203,7 +244,7 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
             ),
             ("member with every right", &mut member, for_members),
             ("member without rights", &mut rightless, for_rightless),
-            ("beheerder", &mut beheerder, Expected::LetThrough),
+            ("beheerder", &mut beheerder, through),
         ];
         for (who, visitor, expected) in visitors {
             // A POST is let through to a handler that refuses its empty form in its own way;
@@ -235,6 +276,7 @@ async fn every_care_page_route_refuses_whoever_its_door_does_not_let_in() {
     let home = beheerder.get(&format!("/zorgpagina/{page}")).await;
     assert_eq!(home.status, StatusCode::OK);
     assert!(home.shows("Anna de Vries"));
+    zorgportaal_tests::care_pages::messages_announced(&platform, &here).await;
     platform.finish().await;
 }
 
@@ -312,8 +354,17 @@ async fn every_post_route_of_every_table_refuses_a_missing_or_wrong_form_token()
     )
     .into_iter()
     .map(|(method, path, _)| (method, path));
+    let staff_posts = methods(web::routes::staff::doors(), "unused")
+        .into_iter()
+        .map(|(method, path, _)| {
+            let path = path
+                .replace(":draad", &Uuid::new_v4().to_string())
+                .replace(":zorgpagina", &Uuid::new_v4().to_string());
+            (method, path)
+        });
     let mut cases = 0;
-    for (_, path) in care_posts.chain(admin_posts).filter(|(m, _)| *m == "POST") {
+    let posts = care_posts.chain(admin_posts).chain(staff_posts);
+    for (_, path) in posts.filter(|(m, _)| *m == "POST") {
         // Everything a form of these routes could hold, so only the token is missing.
         let fields = [
             ("confirm", "on".to_owned()),
@@ -339,5 +390,88 @@ async fn every_post_route_of_every_table_refuses_a_missing_or_wrong_form_token()
     assert!(home.shows("Anna de Vries"));
     let admins_page = visitor.get(&format!("/zorgpagina/{page}/beheerders")).await;
     assert_eq!(admins_page.status, StatusCode::OK);
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn every_staff_route_refuses_whoever_is_no_employee_of_this_organisation() {
+    let platform = TestPlatform::start().await;
+    let here = platform.create_tenant("Zorggroep Team", "#1d4f91").await;
+    let there = platform
+        .create_tenant("Zorggroep Ander Team", "#7a1f5c")
+        .await;
+    let (mut beheerder, _) = signed_in(&platform, &here, "beheerder").await;
+    let page = create_page(
+        &mut beheerder,
+        "iemand-anders",
+        "Anna de Vries",
+        "03-02-1950",
+    )
+    .await;
+    zorgportaal_tests::care_pages::link_to_new_client(&platform, &here, page, "T-1").await;
+    // An organisation thread with a file, and a network thread the staff side never reaches.
+    let (network_thread, _, network_file) = network_thread_with_file(&mut beheerder, page).await;
+    let files = [pdf("brief.pdf")];
+    let org_path = start_thread(&mut beheerder, page, "organisation", "Aan de zorg", &files).await;
+    let org_thread = org_path.rsplit('/').next().unwrap().to_owned();
+    let org_file = id_after(&beheerder.get(&org_path).await, "/bijlagen/");
+    // An unlinked page of this tenant: no organisation side to it.
+    let (mut other, _) = signed_in(&platform, &here, "ongekoppeld").await;
+    let unlinked = create_page(&mut other, "iemand-anders", "Bert Jansen", "03-02-1950").await;
+
+    let (mut employee, _, _, _) = staff_member(&platform, &here, "medewerker").await;
+    let (_, other_employee_email, _, _) = staff_member(&platform, &there, "elders").await;
+    let mut other_employee = sign_in_on(&platform, &here, &other_employee_email).await;
+    let mut signed_out = Visitor::new(&platform, &here.hosts[0]);
+
+    let mut cases = 0;
+    for (method, path, door) in methods(web::routes::staff::doors(), "unused") {
+        let reached = |draad: &str, zorgpagina: &str, bijlage: &str| {
+            path.replace(":draad", draad)
+                .replace(":zorgpagina", zorgpagina)
+                .replace(":bijlage", bijlage)
+        };
+        let allowed = reached(&org_thread, &page.to_string(), &org_file);
+        let visitors: [(&str, &mut Visitor, Expected); 4] = [
+            ("signed out", &mut signed_out, Expected::SignIn),
+            ("member, no employee", &mut beheerder, Expected::Forbidden),
+            (
+                "employee of another tenant",
+                &mut other_employee,
+                Expected::Forbidden,
+            ),
+            ("employee", &mut employee, Expected::LetThrough),
+        ];
+        for (who, visitor, expected) in visitors {
+            if method == "POST" && expected == Expected::LetThrough {
+                continue;
+            }
+            check(
+                &ask(visitor, method, &allowed).await,
+                expected,
+                &format!("{who}: {method} {allowed}"),
+            );
+            cases += 1;
+        }
+        // What the path names must be the organisation's: a network thread or its file, an
+        // unlinked page and an unknown id are not found, for the employee too.
+        if door.scope != web::access::staff::StaffScope::Own {
+            let unknown = Uuid::new_v4().to_string();
+            for beyond in [
+                reached(&network_thread, &unlinked.to_string(), &network_file),
+                reached(&unknown, &unknown, &unknown),
+            ] {
+                check(
+                    &ask(&mut employee, method, &beyond).await,
+                    Expected::NotFound,
+                    &format!("employee: {method} {beyond}"),
+                );
+                cases += 1;
+            }
+        }
+    }
+    println!("rights: {cases} staff route × visitor cases");
+    assert!(cases >= 25, "only {cases} cases");
+    zorgportaal_tests::care_pages::messages_announced(&platform, &here).await;
     platform.finish().await;
 }

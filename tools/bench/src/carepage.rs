@@ -42,6 +42,8 @@ pub struct SignedInMember {
     pub page_id: uuid::Uuid,
     /// Connecties of a second page of theirs, with 50 members and 20 open invitations.
     pub busy_network_path: String,
+    /// Berichten of that page, with 10,000 messages in 400 threads.
+    pub busy_messages_path: String,
 }
 
 pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInMember> {
@@ -90,21 +92,23 @@ pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInM
         now,
     )
     .await?;
+    let busy = busy_network(bench, account.id, now).await?;
     Ok(SignedInMember {
         cookie: format!("zp_session={}", token.value),
         home_path: format!("/zorgpagina/{}", care_page.id.0),
         page_id: care_page.id.0,
-        busy_network_path: busy_network(bench, account.id, now).await?,
+        busy_network_path: format!("/zorgpagina/{busy}/connecties"),
+        busy_messages_path: busy_messages(bench, busy, account.id, now).await?,
     })
 }
 
 /// A page of `beheerder` for someone else, with 49 more members and 20 open invitations, as a
-/// large family network: its Connecties path.
+/// large family network: its id.
 async fn busy_network(
     bench: &BenchDatabase,
     beheerder: accounts::AccountId,
     now: time::OffsetDateTime,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<uuid::Uuid> {
     let new_page = NewCarePage::parse(
         &NewCarePageForm {
             for_whom: "iemand-anders",
@@ -160,5 +164,43 @@ async fn busy_network(
         .await
         .map_err(|e| anyhow::anyhow!("invitation: {e}"))?;
     }
-    Ok(format!("/zorgpagina/{}/connecties", care_page.id.0))
+    Ok(care_page.id.0)
+}
+
+/// 10,000 messages on `page`: 400 threads of 25, in all three audiences, a few minutes apart,
+/// written in two statements (the domain's one-by-one writes would take minutes): its
+/// Berichten path.
+async fn busy_messages(
+    bench: &BenchDatabase,
+    page: uuid::Uuid,
+    author: accounts::AccountId,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<String> {
+    let demo = TenantSlug::parse("demo")?;
+    in_tenant(&bench.db, &demo, async |tx| {
+        sqlx::query(
+            "WITH threads AS (
+               INSERT INTO message_threads (id, care_page_id, audience, created_at,
+                                            last_message_at, last_message_id, message_count)
+               SELECT gen_random_uuid(), $1,
+                      (ARRAY['network', 'trust_group', 'organisation'])[1 + n % 3],
+                      $2 - make_interval(mins => n * 30), $2 - make_interval(mins => n * 30),
+                      gen_random_uuid(), 25
+                 FROM generate_series(1, 400) AS n
+               RETURNING id, last_message_id, last_message_at)
+             INSERT INTO messages (id, thread_id, care_page_id, author_account,
+                                   from_organisation, author_name, body, created_at)
+             SELECT CASE WHEN k = 25 THEN t.last_message_id ELSE gen_random_uuid() END, t.id, $1,
+                    $3, false, 'Ans de Vries', 'Bericht ' || k || ' over de zorg van deze week',
+                    t.last_message_at - make_interval(mins => 25 - k)
+               FROM threads t, generate_series(1, 25) AS k",
+        )
+        .bind(page)
+        .bind(now)
+        .bind(author.0)
+        .execute(tx.conn())
+        .await
+    })
+    .await?;
+    Ok(format!("/zorgpagina/{page}/berichten"))
 }

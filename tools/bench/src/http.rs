@@ -316,6 +316,7 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
     for path in [
         format!("/bench/zorgpagina/{}", member.page_id),
         member.busy_network_path.clone(),
+        member.busy_messages_path.clone(),
     ] {
         let probe = reqwest::Client::new()
             .get(format!("http://{portal}{path}"))
@@ -359,6 +360,17 @@ pub async fn run(bench: &BenchDatabase, seconds: u64) -> anyhow::Result<()> {
         "Connecties: 50 members, 20 invitations",
         &busy_network,
         Some((&query_figures, None)),
+    );
+    let busy_messages = wrk(
+        &format!("http://{portal}{}", member.busy_messages_path),
+        &[],
+        Some(&home_script.to_string_lossy()),
+        seconds,
+    )?;
+    row(
+        "Berichten: first 25 of 400 threads, 10,000 messages",
+        &busy_messages,
+        Some((&query_figures, Some(0.5))),
     );
     let _ = std::fs::remove_file(&home_script);
     let rotating = wrk(

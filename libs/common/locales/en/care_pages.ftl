@@ -159,6 +159,7 @@ access-log-who = { $name } ({ $role })
 access-log-role-beheerder = administrator
 access-log-role-vertrouwensgroep = trust group
 access-log-role-mantelzorger = family carer
+access-log-role-medewerker = employee of the care organisation
 access-log-action-R = { $who } viewed { $part }
 access-log-action-C = { $who } added something to { $part }
 access-log-action-U = { $who } changed { $part }
@@ -300,3 +301,67 @@ notifications-event-network_changes = changes in the network
 notifications-save = Save
 notifications-saved = Your notification settings are saved.
 notifications-unknown = We do not know this notification. Choose from the list below.
+
+# Messages (MSG-1 … MSG-6, BEY-3)
+messages-title = Messages
+messages-intro = Here you can send a message to the other participants. For each message you choose who you share it with.
+messages-new = Send a message
+messages-none = There are no messages yet.
+messages-no-more = There are no older messages.
+messages-from-organisation = on behalf of { $organisation }
+messages-removed = This message was removed.
+messages-thread-meta = { $count ->
+    [one] 1 message, { $when }
+   *[other] { $count } messages, last by { $who } on { $when }
+}
+messages-unread = New
+messages-older-threads = Older messages
+messages-newest-threads = To the newest messages
+messages-share-with = Share this message with
+messages-audience-network = All carers
+messages-audience-trust_group = Only the trust group
+messages-audience-organisation = { $organisation } and the trust group
+messages-audience-network-hint = Every participant can read the message. { $organisation } does not read along.
+messages-audience-trust_group-hint = A private message: only the participants who can also read the care plan and the reports can read this message. { $organisation } does not read along.
+messages-audience-organisation-hint = The message goes to { $organisation } and the trust group. An employee reads it and can answer.
+messages-not-urgent = A message you write for { $organisation } is not read right away. The client portal is meant for matters that are not urgent.
+messages-urgent-phone = Please phone about urgent matters: { $phone }.
+messages-text = Your message
+messages-text-hint = For example a question that needs no answer right away, or points of attention in the care.
+messages-attach = Add an attachment
+messages-attach-hint = A PDF, photo or Office document; at most { $files } files of at most { $megabytes } MB each.
+messages-attach-again = Choose your attachments again: a browser does not keep them when the message could not be sent yet.
+messages-upload-progress = Sending the attachments
+messages-send = Send message
+messages-cancel = Cancel
+messages-thread-title = Message
+messages-back = Back to Messages
+messages-thread-shared-with = Shared with:
+messages-response-promise = { $organisation } answers messages within { $days ->
+    [one] 1 day.
+   *[other] { $days } days.
+}
+messages-overdue = This message has waited longer than { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} for an answer from { $organisation }.
+messages-older = Earlier messages
+messages-file-size = { $kilobytes } kB
+messages-read-by-team = Read by the care team
+messages-remove = Remove
+messages-remove-confirm = Remove this message? Everyone then sees that it was removed; its text and attachments are gone.
+messages-remove-yes = Yes, remove this message
+messages-reply = Reply
+messages-edit-rule = A message that was sent cannot be changed. You can remove it.
+messages-removed-notice = The message was removed.
+messages-sent-notice = Your message was sent.
+messages-empty = Write your message in the text box.
+messages-too-long = Your message is too long: at most 10,000 characters.
+messages-audience-required = Choose who you want to share this message with.
+messages-audience-not-allowed = You cannot share a message with this group. Choose one of the groups below.
+messages-not-author = Only the person who wrote the message can remove it.
+messages-removed-already = This message was removed already.
+messages-file-too-large = An attachment is too large: each file may be at most 10 MB. Nothing was sent.
+messages-file-empty = An attachment is empty. Nothing was sent.
+messages-file-type = This kind of file cannot be attached: choose a PDF, a photo or an Office document. Nothing was sent.
+messages-file-too-many = Choose at most 5 attachments. Nothing was sent.

@@ -87,6 +87,9 @@ email-admin-invite-button = Become administrator
 email-admin-invite-open-link = Open this link to become administrator:
 email-admin-invite-account = No account yet? Create one with this e-mail address first, then open the link again.
 email-admin-invite-validity = The link works for 7 days and only once.
+email-staff-invite-subject = You can now sign in as an employee of { $organisation }
+email-staff-invite-intro = You are invited to sign in on the client portal of { $organisation } as an employee. There you read and answer the messages of clients and their network.
+email-staff-invite-button = Become an employee
 
 email-phone-changed-subject = Your phone number for { $organisation } was changed
 email-phone-changed-body = From now on your sign-in codes for { $organisation } go to the phone number ending in { $number }.
@@ -116,3 +119,12 @@ email-member-removed-notice-text = You removed { $member } from the network of t
 email-rights-ending-subject = Your rights on the care page of { $client } end on { $date }
 email-rights-ending-text = Your rights on the care page of { $client } hold up to and including { $date }. After that you can still open the care page, but no longer see the calendar, the messages and the dossier.
 email-rights-ending-longer = Do you need them for longer? Ask { $by }.
+
+# MSG-5: messages wait (never their content)
+email-messages-waiting-subject = A message is waiting for you on the care page of { $client }
+email-messages-waiting-text = { $count ->
+    [one] A new message is waiting for you on the care page of { $client } at { $organisation }.
+   *[other] { $count } new messages are waiting for you on the care page of { $client } at { $organisation }.
+}
+email-messages-waiting-button = Read the messages
+email-messages-waiting-settings = Rather not get these e-mails? Untick "a new message" under Notifications on the care page.

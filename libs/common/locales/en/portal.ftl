@@ -65,3 +65,35 @@ accessibility-measure-help = Help is in the same place on every page.
 accessibility-measure-colour = Meaning is never carried by colour alone.
 accessibility-contact-heading = Something does not work for you?
 accessibility-contact = Let { $organisation } know. The contact details are at the bottom of this page.
+
+# The staff side (API-3, MSG-7, BEY-3)
+staff-nav = Employee
+staff-inbox-title = Messages from clients
+staff-inbox-intro = Hello { $name }. Here are the messages that clients and their trust group send to the organisation. What has waited longer than { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} for an answer comes first; then your own clients.
+staff-inbox-empty = There are no messages to the organisation yet.
+staff-inbox-last = { $count ->
+    [one] 1 message, from { $who } on { $when }
+   *[other] { $count } messages, last from { $who } on { $when }
+}
+staff-inbox-overdue = Waiting too long for an answer
+staff-inbox-mine = My client
+staff-new-message = Send a message to a client
+staff-clients-title = Clients
+staff-clients-intro = The clients with a linked care page. Choose who you send a message to; your own clients come first.
+staff-clients-empty = There are no linked care pages yet.
+staff-clients-number = client number { $number }
+staff-compose-title = Message to { $client }
+staff-compose-intro = The message goes to the client's trust group and shows on the care page as a message from { $organisation }.
+staff-thread-title = Message from { $client }
+staff-thread-audience = Shared with { $organisation } and the client's trust group.
+staff-invite-title = Become an employee
+staff-invite-intro = You are invited to sign in as { $employee }, an employee of { $organisation }, with the account { $email }.
+staff-invite-accept = Yes, I also sign in as an employee from now on
+staff-invite-unknown = This invitation does not exist. Ask the administrator for a new one.
+staff-invite-expired = This invitation has expired. Ask the administrator for a new one.
+staff-invite-used = This invitation was used already.
+staff-invite-other-address = This invitation is for another e-mail address. Sign in with the account of the address the invitation was sent to.
+staff-invite-other-employee = With this account you sign in as another employee already.

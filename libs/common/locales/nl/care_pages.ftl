@@ -159,6 +159,7 @@ access-log-who = { $name } ({ $role })
 access-log-role-beheerder = beheerder
 access-log-role-vertrouwensgroep = vertrouwensgroep
 access-log-role-mantelzorger = mantelzorger
+access-log-role-medewerker = medewerker van de zorgorganisatie
 access-log-action-R = { $who } bekeek { $part }
 access-log-action-C = { $who } voegde iets toe aan { $part }
 access-log-action-U = { $who } wijzigde { $part }
@@ -300,3 +301,67 @@ notifications-event-network_changes = wijzigingen in het netwerk
 notifications-save = Opslaan
 notifications-saved = Je meldingen zijn opgeslagen.
 notifications-unknown = Deze melding kennen we niet. Kies uit de lijst hieronder.
+
+# Berichten (MSG-1 … MSG-6, BEY-3)
+messages-title = Berichten
+messages-intro = Hier kan je een bericht sturen naar andere deelnemers. Per bericht kan je selecteren met wie je dit bericht wilt delen.
+messages-new = Bericht versturen
+messages-none = Er zijn nog geen berichten.
+messages-no-more = Er zijn geen oudere berichten.
+messages-from-organisation = namens { $organisation }
+messages-removed = Dit bericht is verwijderd.
+messages-thread-meta = { $count ->
+    [one] 1 bericht, { $when }
+   *[other] { $count } berichten, laatste van { $who } op { $when }
+}
+messages-unread = Nieuw
+messages-older-threads = Oudere berichten
+messages-newest-threads = Naar de nieuwste berichten
+messages-share-with = Deel dit bericht met
+messages-audience-network = Alle mantelzorgers
+messages-audience-trust_group = Alleen de vertrouwensgroep
+messages-audience-organisation = { $organisation } en de vertrouwensgroep
+messages-audience-network-hint = Alle deelnemers kunnen het bericht lezen. { $organisation } leest niet mee.
+messages-audience-trust_group-hint = Een privé bericht: alleen de deelnemers die ook het zorgplan en de rapportage kunnen lezen, kunnen dit bericht lezen. { $organisation } leest niet mee.
+messages-audience-organisation-hint = Het bericht gaat naar { $organisation } en de vertrouwensgroep. Een medewerker leest het en kan antwoorden.
+messages-not-urgent = Als je een bericht schrijft voor { $organisation } wordt dit niet direct gelezen. Het cliëntportaal is bedoeld voor niet-dringende informatie.
+messages-urgent-phone = Geef zaken die urgent zijn telefonisch door: { $phone }.
+messages-text = Je bericht
+messages-text-hint = Bijvoorbeeld een vraag waar niet direct antwoord voor nodig is, of aandachtspunten in de zorg.
+messages-attach = Bijlage toevoegen
+messages-attach-hint = Een PDF, foto of Office-document; hoogstens { $files } bestanden van elk hoogstens { $megabytes } MB.
+messages-attach-again = Kies je bijlagen opnieuw: een browser bewaart ze niet als het bericht nog niet verstuurd kon worden.
+messages-upload-progress = Bijlagen worden verstuurd
+messages-send = Bericht versturen
+messages-cancel = Annuleren
+messages-thread-title = Bericht
+messages-back = Terug naar Berichten
+messages-thread-shared-with = Gedeeld met:
+messages-response-promise = { $organisation } beantwoordt berichten binnen { $days ->
+    [one] 1 dag.
+   *[other] { $days } dagen.
+}
+messages-overdue = Dit bericht wacht al langer dan { $days ->
+    [one] 1 dag
+   *[other] { $days } dagen
+} op antwoord van { $organisation }.
+messages-older = Eerdere berichten
+messages-file-size = { $kilobytes } kB
+messages-read-by-team = Gelezen door het zorgteam
+messages-remove = Verwijderen
+messages-remove-confirm = Wil je dit bericht verwijderen? Iedereen ziet dan dat het verwijderd is; de tekst en de bijlagen zijn weg.
+messages-remove-yes = Ja, verwijder dit bericht
+messages-reply = Beantwoorden
+messages-edit-rule = Een verstuurd bericht kun je niet meer veranderen. Je kunt het bericht wel verwijderen.
+messages-removed-notice = Het bericht is verwijderd.
+messages-sent-notice = Je bericht is verstuurd.
+messages-empty = Schrijf je bericht in het tekstvak.
+messages-too-long = Je bericht is te lang: hoogstens 10.000 tekens.
+messages-audience-required = Kies met wie je dit bericht wilt delen.
+messages-audience-not-allowed = Met deze groep kun je geen bericht delen. Kies een van de groepen hieronder.
+messages-not-author = Alleen wie het bericht schreef, kan het verwijderen.
+messages-removed-already = Dit bericht was al verwijderd.
+messages-file-too-large = Een bijlage is te groot: elk bestand mag hoogstens 10 MB zijn. Er is niets verstuurd.
+messages-file-empty = Een bijlage is leeg. Er is niets verstuurd.
+messages-file-type = Dit soort bestand kan niet mee: kies een PDF, een foto of een Office-document. Er is niets verstuurd.
+messages-file-too-many = Kies hoogstens 5 bijlagen. Er is niets verstuurd.

@@ -88,6 +88,9 @@ email-admin-invite-button = Beheerder worden
 email-admin-invite-open-link = Open deze link om beheerder te worden:
 email-admin-invite-account = Heb je nog geen account? Maak er dan eerst een aan met dit e-mailadres en open daarna de link opnieuw.
 email-admin-invite-validity = De link is 7 dagen geldig en werkt maar één keer.
+email-staff-invite-subject = Je kunt nu inloggen als medewerker van { $organisation }
+email-staff-invite-intro = Je bent uitgenodigd om in te loggen op het cliëntportaal van { $organisation } als medewerker. Je leest en beantwoordt daar de berichten van cliënten en hun netwerk.
+email-staff-invite-button = Medewerker worden
 
 email-phone-changed-subject = Je telefoonnummer bij { $organisation } is gewijzigd
 email-phone-changed-body = Je inlogcodes voor { $organisation } gaan vanaf nu naar het telefoonnummer dat eindigt op { $number }.
@@ -117,3 +120,12 @@ email-member-removed-notice-text = Je hebt { $member } verwijderd uit het netwer
 email-rights-ending-subject = Je rechten op de zorgpagina van { $client } lopen af op { $date }
 email-rights-ending-text = Je rechten op de zorgpagina van { $client } gelden tot en met { $date }. Daarna kun je de zorgpagina nog openen, maar zie je de agenda, de berichten en het dossier niet meer.
 email-rights-ending-longer = Heb je ze langer nodig? Vraag het dan aan { $by }.
+
+# MSG-5: messages wait (never their content)
+email-messages-waiting-subject = Er staat een bericht voor je klaar op de zorgpagina van { $client }
+email-messages-waiting-text = { $count ->
+    [one] Op de zorgpagina van { $client } bij { $organisation } staat een nieuw bericht voor je klaar.
+   *[other] Op de zorgpagina van { $client } bij { $organisation } staan { $count } nieuwe berichten voor je klaar.
+}
+email-messages-waiting-button = Berichten lezen
+email-messages-waiting-settings = Wil je deze e-mails niet meer krijgen? Zet dan onder Meldingen op de zorgpagina het vinkje bij "een nieuw bericht" uit.

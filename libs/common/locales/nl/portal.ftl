@@ -65,3 +65,35 @@ accessibility-measure-help = Hulp staat op elke pagina op dezelfde plek.
 accessibility-measure-colour = Betekenis zit nooit alleen in een kleur.
 accessibility-contact-heading = Werkt iets niet voor je?
 accessibility-contact = Laat het { $organisation } weten. De contactgegevens staan onderaan deze pagina.
+
+# The staff side (API-3, MSG-7, BEY-3)
+staff-nav = Medewerker
+staff-inbox-title = Berichten van cliënten
+staff-inbox-intro = Hallo { $name }. Hier staan de berichten die cliënten en hun vertrouwensgroep aan de organisatie sturen. Wat langer dan { $days ->
+    [one] 1 dag
+   *[other] { $days } dagen
+} op antwoord wacht, staat bovenaan; daarna je eigen cliënten.
+staff-inbox-empty = Er zijn nog geen berichten aan de organisatie.
+staff-inbox-last = { $count ->
+    [one] 1 bericht, van { $who } op { $when }
+   *[other] { $count } berichten, laatste van { $who } op { $when }
+}
+staff-inbox-overdue = Wacht te lang op antwoord
+staff-inbox-mine = Mijn cliënt
+staff-new-message = Bericht sturen aan een cliënt
+staff-clients-title = Cliënten
+staff-clients-intro = De cliënten met een gekoppelde zorgpagina. Kies aan wie je een bericht stuurt; je eigen cliënten staan bovenaan.
+staff-clients-empty = Er zijn nog geen gekoppelde zorgpagina's.
+staff-clients-number = cliëntnummer { $number }
+staff-compose-title = Bericht aan { $client }
+staff-compose-intro = Het bericht gaat naar de vertrouwensgroep van de cliënt en staat op de zorgpagina als bericht van { $organisation }.
+staff-thread-title = Bericht van { $client }
+staff-thread-audience = Gedeeld met { $organisation } en de vertrouwensgroep van de cliënt.
+staff-invite-title = Medewerker worden
+staff-invite-intro = Je bent uitgenodigd om als { $employee } in te loggen als medewerker van { $organisation }, met het account { $email }.
+staff-invite-accept = Ja, ik log voortaan ook in als medewerker
+staff-invite-unknown = Deze uitnodiging bestaat niet. Vraag de beheerder om een nieuwe.
+staff-invite-expired = Deze uitnodiging is verlopen. Vraag de beheerder om een nieuwe.
+staff-invite-used = Deze uitnodiging is al gebruikt.
+staff-invite-other-address = Deze uitnodiging is voor een ander e-mailadres. Log in met het account van het adres waar de uitnodiging naartoe ging.
+staff-invite-other-employee = Met dit account log je al in als een andere medewerker.

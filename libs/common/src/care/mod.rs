@@ -3,6 +3,7 @@
 //! leaves.
 
 pub mod leaving;
+pub mod messages;
 pub mod network;
 pub mod notification_prefs;
 pub mod page;

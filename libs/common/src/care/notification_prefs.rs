@@ -82,6 +82,23 @@ pub async fn of(
     })
 }
 
+/// The members of `page` who chose not to hear of `event` (everyone else hears of it).
+pub async fn declined(
+    tx: &mut TenantTx,
+    page: CarePageId,
+    event: NotificationEvent,
+) -> Result<std::collections::HashSet<AccountId>, sqlx::Error> {
+    let rows = sqlx::query_scalar!(
+        r#"SELECT account_id AS "account_id: AccountId" FROM notification_preferences
+            WHERE care_page_id = $1 AND NOT ($2 = ANY(events))"#,
+        page as CarePageId,
+        event.key(),
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Saves `wanted` as `account`'s choice for `page` (an empty choice too: no e-mails).
 pub async fn set(
     tx: &mut TenantTx,

@@ -44,6 +44,15 @@ pub enum Job {
     /// NET-2: a grant of the event's tenant reaches its reminder or its end; send the
     /// reminders and lapse the grants that are due.
     HandleEndingGrants,
+    /// MSG-5: tell the audience of a new message that it waits (one e-mail each, by their
+    /// Meldingen); `portal_url` is `scheme://host` of the portal the e-mails link to.
+    AnnounceMessage { message: Uuid, portal_url: String },
+    /// MSG-5: the e-mail planned for the end of a member's quarter hour on a care page.
+    SendMessageDigest {
+        care_page: Uuid,
+        account: Uuid,
+        portal_url: String,
+    },
 }
 
 impl Job {
@@ -53,6 +62,8 @@ impl Job {
             Job::DeleteObjects { .. } => "delete_objects",
             Job::RemoveOldInvitations => "remove_old_invitations",
             Job::HandleEndingGrants => "handle_ending_grants",
+            Job::AnnounceMessage { .. } => "announce_message",
+            Job::SendMessageDigest { .. } => "send_message_digest",
         }
     }
 }
@@ -181,6 +192,15 @@ pub enum Message {
         member: String,
         client: String,
     },
+    /// API-3: the single-use link with which an employee starts signing in on the staff side.
+    StaffInvitation { name: String, link: Secret },
+    /// MSG-5: messages wait on a care page; how many, and the link. Never their content.
+    MessagesWaiting {
+        name: String,
+        client: String,
+        count: u32,
+        link: String,
+    },
 }
 
 impl Message {
@@ -204,6 +224,8 @@ impl Message {
             Message::MemberRemoved { .. } => "member_removed",
             Message::RightsEnding { .. } => "rights_ending",
             Message::MemberRemovedNotice { .. } => "member_removed_notice",
+            Message::MessagesWaiting { .. } => "messages_waiting",
+            Message::StaffInvitation { .. } => "staff_invitation",
         }
     }
 }

@@ -22,6 +22,8 @@ pub const MEASUREMENT_TYPES: &[&str] = &[
 
 pub const ACTIVATION_WEEKS_DEFAULT: u32 = 6;
 pub const ACTIVATION_WEEKS_MAX: u32 = 52;
+pub const RESPONSE_DAYS_DEFAULT: u32 = 3;
+pub const RESPONSE_DAYS_MAX: u32 = 30;
 
 /// The organisation's switches, kept in its own `settings` table under one key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,6 +41,8 @@ pub struct TenantSettings {
     pub measurement_types: Vec<String>,
     /// CP-2: how many weeks an activation code stays valid.
     pub activation_code_weeks: u32,
+    /// BEY-3: within how many days the care team promises to answer a message.
+    pub response_days: u32,
 }
 
 impl Default for TenantSettings {
@@ -50,6 +54,7 @@ impl Default for TenantSettings {
             reports_from: None,
             measurement_types: MEASUREMENT_TYPES.iter().map(|t| (*t).to_owned()).collect(),
             activation_code_weeks: ACTIVATION_WEEKS_DEFAULT,
+            response_days: RESPONSE_DAYS_DEFAULT,
         }
     }
 }
@@ -66,6 +71,7 @@ pub struct SettingsForm<'a> {
     pub reports_from: &'a str,
     pub measurement_types: Vec<&'a str>,
     pub activation_code_weeks: &'a str,
+    pub response_days: &'a str,
 }
 
 impl TenantSettings {
@@ -102,6 +108,17 @@ impl TenantSettings {
         if weeks.is_none() {
             problems.push(("activation_code_weeks", "admin-settings-weeks-invalid"));
         }
+        // Left empty: the default promise.
+        let raw_days = form.response_days.trim();
+        let days = if raw_days.is_empty() {
+            Some(RESPONSE_DAYS_DEFAULT)
+        } else {
+            raw_days.parse::<u32>().ok()
+        };
+        let days = days.filter(|d| (1..=RESPONSE_DAYS_MAX).contains(d));
+        if days.is_none() {
+            problems.push(("response_days", "admin-settings-response-days-invalid"));
+        }
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -112,7 +129,13 @@ impl TenantSettings {
             reports_from,
             measurement_types: types,
             activation_code_weeks: weeks.unwrap_or(ACTIVATION_WEEKS_DEFAULT),
+            response_days: days.unwrap_or(RESPONSE_DAYS_DEFAULT),
         })
+    }
+
+    /// How long the care team may take to answer a message (BEY-3).
+    pub fn response_time(&self) -> Duration {
+        Duration::from_secs(u64::from(self.response_days) * 24 * 3600)
     }
 
     /// How long an activation code stays valid.
@@ -173,6 +196,7 @@ mod tests {
             reports_from: "2024-01-31",
             measurement_types: vec!["weight", "weight", "blood_sugar"],
             activation_code_weeks: "8",
+            response_days: "2",
             ..SettingsForm::default()
         })
         .unwrap();
@@ -186,9 +210,10 @@ mod tests {
             reports_from: "31-01-2024",
             measurement_types: vec!["shoe_size"],
             activation_code_weeks: "0",
+            response_days: "31",
             ..SettingsForm::default()
         })
         .unwrap_err();
-        assert_eq!(problems.len(), 3);
+        assert_eq!(problems.len(), 4);
     }
 }

@@ -125,6 +125,16 @@ fn fixtures() -> Vec<Message> {
             member: "Jan Jansen".into(),
             client: "Anna de Vries".into(),
         },
+        Message::StaffInvitation {
+            name: "Fatima el Amrani".into(),
+            link: link("medewerker-worden?token=staff-token"),
+        },
+        Message::MessagesWaiting {
+            name: "Jan Jansen".into(),
+            client: "Anna de Vries".into(),
+            count: 3,
+            link: "https://portaal.example/zorgpagina/0191/berichten".into(),
+        },
     ]
 }
 
@@ -203,6 +213,13 @@ fn expect(message: &Message) -> Expect {
             member,
             client,
         } => (EMAIL, vec![&**name, &**member, &**client], None),
+        Message::MessagesWaiting {
+            name,
+            client,
+            count: _,
+            link,
+        } => (EMAIL, vec![&**name, &**client, &**link], None),
+        Message::StaffInvitation { name, link } => (EMAIL, vec![&**name, &**link], None),
         Message::RightsEnding {
             name,
             client,
@@ -326,6 +343,16 @@ fn every_message_renders_on_its_channels_in_every_language() {
                         assert_translated(&what("email subject"), &email.subject);
                         assert_translated(&what("email html"), &email.html);
                         assert_translated(&what("email text"), &email.text);
+                        // One greeting, whether the layout or the message gives it.
+                        let greeting = if language == Language::Nl {
+                            "Beste "
+                        } else {
+                            "Dear "
+                        };
+                        for part in [&email.text, &email.html] {
+                            let greetings = part.matches(greeting).count();
+                            assert!(greetings <= 1, "{}: {greetings} greetings", what("email"));
+                        }
                         assert!(
                             email.html.starts_with("<!doctype html>")
                                 && email.html.contains(&format!("<html lang=\"{language}\">"))

@@ -6,5 +6,6 @@ pub mod access_log;
 pub mod care_page;
 pub mod route_table;
 pub mod session;
+pub mod staff;
 pub mod step_up;
 pub mod tenant_admin;

@@ -38,6 +38,11 @@ const FILES: &[(&str, &[u8], &str)] = &[
         "text/javascript; charset=utf-8",
     ),
     (
+        "upload-progress.js",
+        include_bytes!("../../static/upload-progress.js"),
+        "text/javascript; charset=utf-8",
+    ),
+    (
         "app.css",
         include_bytes!("../../static/app.css"),
         "text/css; charset=utf-8",

@@ -9,6 +9,7 @@ pub mod error;
 pub mod form_token;
 pub mod format;
 pub mod forms;
+pub mod message_files;
 pub mod middleware;
 pub mod pages;
 pub mod portal;

@@ -93,3 +93,91 @@ async fn file_field(req: &Request, raw: Vec<u8>, name: &str) -> Option<Vec<u8>> 
     }
     None
 }
+
+/// A file of a form that may carry several (a message's attachments).
+#[derive(Debug)]
+pub struct FormFile {
+    /// The name the browser gave; only ever used, made safe, as the stored name.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A form with files: its text fields and the files chosen in one of its fields.
+#[derive(Debug, Default)]
+pub struct FormWithFiles {
+    pub fields: Vec<(String, String)>,
+    pub files: Vec<FormFile>,
+}
+
+impl FormWithFiles {
+    /// The first value of text field `name`.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(field, _)| field == name)
+            .map(|(_, value)| value.as_str())
+    }
+}
+
+#[derive(Debug)]
+pub enum FormUpload {
+    Form(FormWithFiles),
+    /// The whole body is over the limit: nothing of it was kept.
+    TooLarge,
+}
+
+/// Reads a `multipart/form-data` body of at most `max_bytes` into its text fields and the
+/// non-empty files of `file_field` (a browser sends an empty part when no file was chosen).
+/// An urlencoded body is read as text fields only, so the form also works when a client
+/// sends no files the simple way.
+pub async fn read_form_with_files(
+    req: &Request,
+    body: Body,
+    file_field: &str,
+    max_bytes: usize,
+) -> Result<FormUpload, AppError> {
+    let declared = req
+        .header(header::CONTENT_LENGTH)
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > DRAIN_LIMIT) {
+        return Ok(FormUpload::TooLarge);
+    }
+    let Some(raw) = read_limited(body, max_bytes + MULTIPART_OVERHEAD).await? else {
+        return Ok(FormUpload::TooLarge);
+    };
+    let multipart = req
+        .header(header::CONTENT_TYPE)
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if !multipart {
+        return Ok(FormUpload::Form(FormWithFiles {
+            fields: form_urlencoded::parse(&raw).into_owned().collect(),
+            files: Vec::new(),
+        }));
+    }
+    // A body that breaks off midway keeps what was read before: the form then shows what is
+    // missing, as for any incomplete form.
+    let mut form = FormWithFiles::default();
+    let mut body = RequestBody::new(Body::from(raw));
+    let Ok(mut parts) = Multipart::from_request(req, &mut body).await else {
+        return Ok(FormUpload::Form(form));
+    };
+    while let Ok(Some(field)) = parts.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == file_field {
+            let file_name = field.file_name().unwrap_or_default().to_owned();
+            let Ok(bytes) = field.bytes().await else {
+                break;
+            };
+            if !(file_name.is_empty() && bytes.is_empty()) {
+                form.files.push(FormFile {
+                    name: file_name,
+                    bytes,
+                });
+            }
+        } else {
+            let Ok(value) = field.text().await else { break };
+            form.fields.push((name, value));
+        }
+    }
+    Ok(FormUpload::Form(form))
+}

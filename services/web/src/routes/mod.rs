@@ -1,8 +1,9 @@
 //! Every route of the portal. Routes that need a door come from the route tables of
-//! `tenant_admin` and `portal::care_page`; the rest are open or take a session themselves.
+//! `tenant_admin`, `staff` and `portal::care_page`; the rest are open or take a session themselves.
 
 pub mod platform;
 pub mod portal;
+pub mod staff;
 pub mod tenant_admin;
 
 use poem::{get, post, Endpoint, EndpointExt, Route};
@@ -13,6 +14,7 @@ use crate::http::state::AppState;
 
 pub fn portal() -> Route {
     let tables = route_table::mount(Route::new(), tenant_admin::table());
+    let tables = route_table::mount(tables, staff::table());
     route_table::mount(tables, portal::care_page::table())
         .at("/healthz", get(platform::health::live))
         .at("/readyz", get(platform::health::ready))
@@ -113,6 +115,10 @@ pub fn portal() -> Route {
             "/beheerder-worden",
             get(tenant_admin::invitation::invitation)
                 .post(tenant_admin::invitation::accept_invitation),
+        )
+        .at(
+            "/medewerker-worden",
+            get(staff::invitation::invitation).post(staff::invitation::accept),
         )
         .at(
             "/uitnodiging",

@@ -15,6 +15,7 @@ use common::infra::storage::{ObjectKey, ObjectStore, StorageError};
 use sqlx::PgPool;
 
 mod delete_objects;
+mod fan_out_message;
 mod network_moments;
 mod resize_profile_photo;
 
@@ -82,6 +83,22 @@ impl Handler for JobHandler {
             Job::DeleteObjects { keys } => self.delete_objects(keys).await,
             Job::RemoveOldInvitations => self.remove_old_invitations(event.tenant.as_ref()).await,
             Job::HandleEndingGrants => self.handle_ending_grants(event.tenant.as_ref()).await,
+            Job::AnnounceMessage {
+                message,
+                portal_url,
+            } => {
+                self.announce_message(event.tenant.as_ref(), *message, portal_url)
+                    .await
+            }
+            Job::SendMessageDigest {
+                care_page,
+                account,
+                portal_url,
+            } => {
+                let tenant = event.tenant.as_ref();
+                self.send_message_digest(tenant, *care_page, *account, portal_url)
+                    .await
+            }
         }
     }
 }

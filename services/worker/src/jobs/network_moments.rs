@@ -36,13 +36,13 @@ impl JobHandler {
 
     /// Runs `work` in the job's tenant; `None` when the tenant was removed while the message
     /// waited: then there is nothing left to do.
-    async fn in_its_tenant<T>(
+    pub(super) async fn in_its_tenant<T>(
         &self,
         tenant: Option<&TenantSlug>,
         work: impl AsyncFnOnce(&mut TenantTx) -> Result<T, sqlx::Error>,
     ) -> Result<Option<T>, HandlerError> {
         let tenant = tenant
-            .ok_or_else(|| HandlerError::Permanent("a network job without a tenant".into()))?;
+            .ok_or_else(|| HandlerError::Permanent("a care-page job without a tenant".into()))?;
         match find_tenant(&self.db, tenant).await {
             Ok(_) => {}
             Err(TenancyError::NotFound(_)) => {

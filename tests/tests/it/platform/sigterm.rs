@@ -16,7 +16,6 @@ use common::infra::i18n::Language;
 use common::infra::outbox::{Event, EventPayload, Message, Recipient};
 use common::infra::tenancy::Tenant;
 use poem::listener::{Acceptor, Listener};
-use serde::Deserialize;
 use tokio::sync::watch;
 use uuid::Uuid;
 use zorgportaal_tests::processes::{service_env, ServiceProcess, EXIT_SLACK};
@@ -54,7 +53,7 @@ async fn sigterm_to_the_notifier_while_it_sends_loses_no_email_and_sends_none_tw
     let mut notifier = ServiceProcess::start("zorgportaal-notifier", &env, "notifier-1");
     // Signal once the notifier is well into the work: it has e-mails in hand at that moment.
     eventually(DELIVERY_TIMEOUT, "the first e-mails", || async {
-        (sent_count(&platform).await >= 50).then_some(())
+        (platform.notifications_sent().await >= 50).then_some(())
     })
     .await;
     notifier.terminate();
@@ -64,7 +63,7 @@ async fn sigterm_to_the_notifier_while_it_sends_loses_no_email_and_sends_none_tw
         "the notifier exited with {}",
         shutdown.status
     );
-    let sent_by_first = sent_count(&platform).await;
+    let sent_by_first = platform.notifications_sent().await;
     println!(
         "notifier stopped {:.2} s after SIGTERM, having sent {sent_by_first}/{EVENTS}",
         shutdown.after.as_secs_f64()
@@ -115,7 +114,7 @@ async fn kill_9_of_the_notifier_while_5000_emails_flow_loses_none_and_repeats_on
         eventually(
             DELIVERY_TIMEOUT,
             "progress before the next kill",
-            || async { (sent_count(&platform).await >= due).then_some(()) },
+            || async { (platform.notifications_sent().await >= due).then_some(()) },
         )
         .await;
         notifier.kill().await;
@@ -143,6 +142,133 @@ async fn kill_9_of_the_notifier_while_5000_emails_flow_loses_none_and_repeats_on
         tally.duplicates()
     );
 
+    notifier.stop(Duration::from_secs(5)).await;
+    worker.stop(WORKER_GRACE).await;
+    platform.finish().await;
+}
+
+/// MSG-5, NOT-3: a message to a network of 50 is announced in one transaction (49 e-mails,
+/// the author left out); a notifier killed with SIGKILL while it sends them, and started
+/// again, loses none, and repeats at most the sends it had in flight.
+#[tokio::test]
+async fn kill_9_of_the_notifier_while_a_message_fans_out_to_49_members_loses_none() {
+    use common::accounts::{self, EmailAddress, NewAccount, PersonName};
+    use common::care::messages::threads::{self, Author};
+    use common::care::messages::{fan_out, Audience};
+    use common::care::page::{self, NewCarePage, NewCarePageForm, Role};
+    use common::care::rights::{Preset, Rights};
+    use common::infra::clock::Clock;
+    use common::infra::tenancy::in_tenant;
+
+    let platform = TestPlatform::start_with(
+        Services::NONE,
+        &[
+            // One send at a time, so the kill comes while most still wait.
+            ("NOTIFIER_CONCURRENCY", "1".to_owned()),
+            ("SMTP_TIMEOUT_MS", "2000".to_owned()),
+            ("SMS_TIMEOUT_MS", "2000".to_owned()),
+            ("NOTIFIER_CLAIM_LEASE_MS", "3000".to_owned()),
+        ],
+    )
+    .await;
+    let tenant = platform.create_tenant("Zorggroep Vijftig", "#1d4f91").await;
+    let now = platform.clock.now();
+    let mut addresses = Vec::new();
+    let mut members = Vec::new();
+    for i in 0..50 {
+        let address = platform.unique_email(&format!("lid{i}"));
+        let new = NewAccount {
+            email: EmailAddress::parse(&address).unwrap(),
+            name: PersonName::parse(&format!("Lid {i}")).unwrap(),
+            password_hash: String::new(),
+            language: Language::Nl,
+            home_tenant: tenant.slug.as_str().to_owned(),
+        };
+        let account = accounts::create_account(&platform.db, &new, now)
+            .await
+            .unwrap()
+            .unwrap();
+        members.push(account.id);
+        addresses.push(address);
+    }
+    let author = members[0];
+    let new_page = NewCarePage::parse(
+        &NewCarePageForm {
+            for_whom: "iemand-anders",
+            client_name: "Anna de Vries",
+            birth_date: "03-02-1940",
+            consent: true,
+        },
+        "Lid 0",
+        now.date(),
+    )
+    .unwrap();
+    let event_count = platform.events_written().await;
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        let care_page = page::create(tx, author, &new_page, now).await.unwrap();
+        let basic = Rights::preset(Preset::Basic);
+        for member in &members[1..] {
+            page::add_member(tx, care_page.id, *member, Role::Lid, basic, now)
+                .await
+                .unwrap();
+        }
+        let writer = Author::Member {
+            account: author,
+            name: "Lid 0".to_owned(),
+        };
+        let audience = Audience::Network;
+        let (_, message) =
+            threads::start(tx, care_page.id, audience, &writer, "Hallo allemaal", now).await?;
+        fan_out::schedule(tx, message, "http://portaal", now).await
+    })
+    .await
+    .unwrap();
+    assert_eq!(platform.events_written().await, event_count + 1, "one job");
+
+    let env = service_env(&platform);
+    let mut worker = ServiceProcess::start("zorgportaal-worker", &env, "worker");
+    let mut notifier = ServiceProcess::start("zorgportaal-notifier", &env, "fan-out-0");
+    eventually(DELIVERY_TIMEOUT, "the first e-mails out", || async {
+        (platform.notifications_sent().await >= 5).then_some(())
+    })
+    .await;
+    notifier.kill().await;
+    let sent_at_kill = platform.notifications_sent().await;
+    let in_flight: usize = unsent_claims(&platform).await.iter().map(|(_, n)| n).sum();
+    notifier = ServiceProcess::start("zorgportaal-notifier", &env, "fan-out-1");
+    wait_until_delivered(&platform, 49).await;
+    assert_eq!(
+        platform.events_written().await,
+        event_count + 1 + 49,
+        "the job wrote one e-mail per member but the author"
+    );
+    let others: HashSet<&str> = addresses[1..].iter().map(String::as_str).collect();
+    let everyone: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    let mails = eventually(Duration::from_secs(30), "49 e-mails caught", || async {
+        let all: Vec<CaughtMail> = platform.mail.to_any(&everyone).await;
+        let reached: HashSet<String> = all
+            .iter()
+            .flat_map(|m| m.to.iter().map(|t| t.address.clone()))
+            .filter(|a| others.contains(a.as_str()))
+            .collect();
+        (reached.len() == 49).then_some(all)
+    })
+    .await;
+    let to_author = mails
+        .iter()
+        .filter(|m| m.to.iter().any(|t| t.address == addresses[0]))
+        .count();
+    assert_eq!(to_author, 0, "never the author");
+    let duplicates = mails.len() - 49;
+    println!(
+        "fan-out to 49 with kill -9 after {sent_at_kill} sends: {} e-mails, {duplicates} \
+         repeated, {in_flight} in flight at the kill",
+        mails.len()
+    );
+    assert!(
+        duplicates <= in_flight,
+        "{duplicates} repeated, {in_flight} in flight"
+    );
     notifier.stop(Duration::from_secs(5)).await;
     worker.stop(WORKER_GRACE).await;
     platform.finish().await;
@@ -421,60 +547,19 @@ fn recipient_address(event: &Event) -> &str {
     }
 }
 
-/// Events the notifier recorded as sent (it marks each once the message is out).
-async fn sent_count(platform: &TestPlatform) -> usize {
-    let count: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM platform.notification_claims WHERE sent_at IS NOT NULL",
-    )
-    .fetch_one(&platform.db)
-    .await
-    .expect("count sent events");
-    usize::try_from(count).expect("a count is not negative")
-}
-
 /// Waits until every event is recorded as sent and nothing waits in the notifier's main or
 /// retry queues, so no redelivery can still send an e-mail.
 async fn wait_until_delivered(platform: &TestPlatform, events: usize) {
     eventually(DELIVERY_TIMEOUT, "every event sent", || async {
-        (sent_count(platform).await == events).then_some(())
+        (platform.notifications_sent().await == events).then_some(())
     })
     .await;
     eventually(
         Duration::from_secs(30),
         "the notifier's queues empty",
-        || async { (notifier_backlog(&platform.namespace).await == 0).then_some(()) },
+        || async { (platform.queue_backlog().await == 0).then_some(()) },
     )
     .await;
-}
-
-/// Messages ready or unacknowledged in the namespace's queues, parking queues aside, as the
-/// broker reports them.
-async fn notifier_backlog(namespace: &str) -> u64 {
-    #[derive(Deserialize)]
-    struct Queue {
-        name: String,
-        messages: u64,
-    }
-    let output = tokio::process::Command::new("rabbitmqctl")
-        .args([
-            "-q",
-            "list_queues",
-            "name",
-            "messages",
-            "--formatter",
-            "json",
-        ])
-        .output()
-        .await
-        .expect("run rabbitmqctl");
-    assert!(output.status.success(), "rabbitmqctl list_queues failed");
-    let queues: Vec<Queue> = serde_json::from_slice(&output.stdout).expect("rabbitmqctl JSON");
-    let prefix = format!("{namespace}.");
-    queues
-        .iter()
-        .filter(|queue| queue.name.starts_with(&prefix) && !queue.name.ends_with(".parked"))
-        .map(|queue| queue.messages)
-        .sum()
 }
 
 /// Every caught e-mail to the events' addresses, once maildev holds one per event (it stores a

@@ -49,6 +49,7 @@ async fn settings_branding_and_employee_changes_are_in_the_audit_trail() {
                 ("reports_from", "2024-03-01"),
                 ("measurement_types", "weight"),
                 ("activation_code_weeks", "8"),
+                ("response_days", "2"),
             ],
         )
         .await;
@@ -58,6 +59,8 @@ async fn settings_branding_and_employee_changes_are_in_the_audit_trail() {
     assert_eq!(settings[0].0, actor);
     assert_eq!(settings[0].1["before"]["activation_code_weeks"], 6);
     assert_eq!(settings[0].1["after"]["activation_code_weeks"], 8);
+    assert_eq!(settings[0].1["before"]["response_days"], 3);
+    assert_eq!(settings[0].1["after"]["response_days"], 2);
 
     admin.get("/beheer/huisstijl").await;
     let saved = admin

@@ -8,6 +8,7 @@ use common::infra::storage::{ObjectKey, ObjectKind};
 use common::infra::tenancy::{in_tenant, in_tenant_read_only, TenantTx};
 use common::infra::throttle::ADMIN_IMAGE_UPLOADS;
 use common::organisation::employees::{self, Employee, EmployeeFields, EmployeeId};
+use common::staff;
 use minijinja::context;
 use poem::http::{header, StatusCode};
 use poem::web::{Data, Form, Path, Query, Redirect};
@@ -37,7 +38,7 @@ pub struct EmployeeForm {
 
 impl EmployeeForm {
     /// The form filled in with what is stored.
-    fn of(employee: &Employee) -> Self {
+    pub(super) fn of(employee: &Employee) -> Self {
         Self {
             name: employee.name.clone(),
             role: employee.role.clone(),
@@ -51,6 +52,8 @@ fn notice_for(melding: Option<&str>) -> Option<&'static str> {
         "opgeslagen" => Some("admin-employee-saved"),
         "foto" => Some("admin-employee-photo-saved"),
         "verwijderd" => Some("admin-employee-deleted"),
+        "uitgenodigd" => Some("admin-employee-invited"),
+        "ingetrokken" => Some("admin-employee-sign-in-revoked"),
         _ => None,
     }
 }
@@ -127,7 +130,11 @@ pub async fn add(
 }
 
 /// The employee with `id` in this tenant, or 404 (also for another tenant's id).
-async fn employee(state: &AppState, admin: &TenantAdmin, id: Uuid) -> Result<Employee, AppError> {
+pub(super) async fn employee(
+    state: &AppState,
+    admin: &TenantAdmin,
+    id: Uuid,
+) -> Result<Employee, AppError> {
     let found = in_tenant_read_only(&state.db, &admin.tenant.slug, async |tx| {
         employees::find(tx, EmployeeId(id)).await
     })
@@ -135,14 +142,20 @@ async fn employee(state: &AppState, admin: &TenantAdmin, id: Uuid) -> Result<Emp
     found.ok_or(AppError::NotFound)
 }
 
-/// One employee: the form with name and role, and the photo.
-fn edit_page(
+/// One employee: the form with name and role, the photo, and the sign-in on the staff side.
+pub(super) async fn edit_page(
+    state: &AppState,
     pages: &PageRenderer,
     status: StatusCode,
     employee: &Employee,
     form: &EmployeeForm,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
+    let (id, now) = (employee.id, state.clock.now());
+    let (sign_in, email) = in_tenant_read_only(&state.db, &pages.tenant().slug, async |tx| {
+        staff::sign_in::sign_in_state(tx, id, now).await
+    })
+    .await?;
     pages.status(
         "tenant_admin/employee.html",
         status,
@@ -151,6 +164,8 @@ fn edit_page(
             photo_url => photo_url(employee),
             photo_max_mb => PHOTO_MAX_BYTES / (1024 * 1024),
             form => context! { name => &form.name, role => &form.role },
+            sign_in,
+            sign_in_email => email.unwrap_or_default(),
             errors,
         },
     )
@@ -168,13 +183,8 @@ pub async fn show_one(
     let found = employee(&state, &admin, id).await?;
     let form = EmployeeForm::of(&found);
     let pages = pages.notice(notice_for(query.melding()));
-    edit_page(
-        &pages,
-        StatusCode::OK,
-        &found,
-        &form,
-        &FieldErrors::default(),
-    )
+    let no_errors = FieldErrors::default();
+    edit_page(&state, &pages, StatusCode::OK, &found, &form, &no_errors).await
 }
 
 /// `POST /beheer/medewerkers/:id`
@@ -192,7 +202,7 @@ pub async fn save(
         Err(problems) => {
             let errors = field_errors(problems);
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            return edit_page(&pages, status, &found, &form, &errors);
+            return edit_page(&state, &pages, status, &found, &form, &errors).await;
         }
     };
     let now = state.clock.now();
@@ -219,7 +229,7 @@ pub async fn upload_photo(
         errors.add("photo", "admin-image-too-many-uploads");
         let form = EmployeeForm::of(&found);
         let status = StatusCode::TOO_MANY_REQUESTS;
-        return edit_page(&pages, status, &found, &form, &errors);
+        return edit_page(&state, &pages, status, &found, &form, &errors).await;
     }
     let resized = match uploads::read_file(req, body, "photo", PHOTO_MAX_BYTES).await? {
         Uploaded::TooLarge => Err(PhotoProblem::TooLarge),
@@ -240,7 +250,7 @@ pub async fn upload_photo(
             };
             errors.add("photo", code);
             let form = EmployeeForm::of(&found);
-            return edit_page(&pages, status, &found, &form, &errors);
+            return edit_page(&state, &pages, status, &found, &form, &errors).await;
         }
     };
     let key = ObjectKey::new(&admin.tenant.slug, ObjectKind::ProfilePhoto);

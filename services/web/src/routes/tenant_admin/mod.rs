@@ -14,6 +14,7 @@ pub mod administrators;
 pub mod branding;
 pub mod client;
 pub mod clients;
+pub mod employee_sign_in;
 pub mod employees;
 pub mod home;
 pub mod inbox;
@@ -64,6 +65,12 @@ pub fn table() -> Vec<TableRoute<AdminDoor>> {
             .get(AdminDoor, employees::photo)
             .post(AdminDoor, employees::upload_photo),
         route("/beheer/medewerkers/:id/verwijderen").post(AdminDoor, employees::delete),
+        route("/beheer/medewerkers/:id/inloggen").post(AdminDoor, employee_sign_in::invite),
+        route("/beheer/medewerkers/:id/inloggen/intrekken")
+            .post(AdminDoor, employee_sign_in::revoke),
+        route("/beheer/clienten/:id/begeleiders").post(AdminDoor, client::assign),
+        route("/beheer/clienten/:id/begeleiders/:medewerker/verwijderen")
+            .post(AdminDoor, client::unassign),
         route("/beheer/beheerders")
             .get(AdminDoor, administrators::show)
             .post(AdminDoor, administrators::invite),

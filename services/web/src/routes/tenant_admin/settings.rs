@@ -43,6 +43,7 @@ fn settings_form(settings: &TenantSettings) -> Value {
         reports_from => settings.reports_from.map(|d| d.to_string()).unwrap_or_default(),
         measurement_types => &settings.measurement_types,
         activation_code_weeks => settings.activation_code_weeks.to_string(),
+        response_days => settings.response_days.to_string(),
     }
 }
 
@@ -55,6 +56,7 @@ fn typed_form(form: &SettingsForm<'_>) -> Value {
         reports_from => form.reports_from,
         measurement_types => &form.measurement_types,
         activation_code_weeks => form.activation_code_weeks,
+        response_days => form.response_days,
     }
 }
 
@@ -106,6 +108,7 @@ pub async fn save_settings(
             .map(|(_, v)| v.as_str())
             .collect(),
         activation_code_weeks: value("activation_code_weeks").unwrap_or_default(),
+        response_days: value("response_days").unwrap_or_default(),
     };
     let parsed = match TenantSettings::parse(&form) {
         Ok(parsed) => parsed,

@@ -1,6 +1,8 @@
 //! The overview after sign-in: the "Ik zorg voor" switcher, or the question for whom to create
 //! a care page.
 
+use common::infra::tenancy::in_tenant_read_only;
+use common::staff;
 use minijinja::context;
 use poem::web::{Data, Query};
 use poem::{handler, Response};
@@ -29,6 +31,13 @@ pub async fn overview(
     Query(query): Query<OverviewQuery>,
 ) -> Result<Response, AppError> {
     let items = care_page::switcher(&state, &portal, &me, None).await?;
+    // An employee of this organisation finds the way to the staff side here.
+    let account = me.account.id;
+    let staff = in_tenant_read_only(&state.db, &portal.tenant.slug, async |tx| {
+        staff::staff_member(tx, account).await
+    })
+    .await?
+    .is_some();
     let ask_for_whom = !care_page::has_page_here(&items);
     let notice = match query.melding.as_deref() {
         Some("zorgpagina-verwijderd") => Some("care-deleted-notice"),
@@ -40,6 +49,7 @@ pub async fn overview(
         context! {
             care_switcher => items,
             ask_for_whom,
+            staff,
         },
     )
 }

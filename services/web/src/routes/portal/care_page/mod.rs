@@ -14,6 +14,7 @@ pub mod home;
 pub mod invitations;
 pub mod letter_request;
 pub mod members;
+pub mod messages;
 pub mod network;
 pub mod new;
 pub mod notifications;
@@ -21,8 +22,10 @@ pub mod profile;
 pub mod sections;
 
 use common::audit::access_log::Part;
+use common::care::messages::{threads, Audience};
 use common::care::page::{self as care_page, BirthDate, CarePageId, ForWhom, Membership, Role};
 use common::care::rights::Right;
+use common::infra::tenancy::in_tenant_read_only;
 use minijinja::context;
 use minijinja::value::Value;
 use poem::http::StatusCode;
@@ -46,7 +49,20 @@ pub fn table() -> Vec<TableRoute<CareDoor>> {
     vec![
         route("/zorgpagina/:id").get(Member.reads(Part::Summary), home::home),
         route("/zorgpagina/:id/kalender").get(section("kalender"), sections::calendar),
-        route("/zorgpagina/:id/berichten").get(section("berichten"), sections::messages),
+        route("/zorgpagina/:id/berichten")
+            .get(section("berichten"), messages::show_list)
+            .post(MESSAGES.creates(Part::Messages), messages::send),
+        route("/zorgpagina/:id/berichten/nieuw")
+            .get(MESSAGES.reads(Part::Messages), messages::compose),
+        route("/zorgpagina/:id/berichten/:draad")
+            .get(MESSAGES.reads(Part::Messages), messages::show_thread)
+            .post(MESSAGES.creates(Part::Messages), messages::reply),
+        route("/zorgpagina/:id/berichten/:draad/:bericht/verwijderen")
+            .post(MESSAGES.deletes(Part::Messages), messages::remove),
+        route("/zorgpagina/:id/bijlagen/:bijlage")
+            .get(MESSAGES.reads(Part::Messages), messages::download),
+        route("/zorgpagina/:id/medewerkers/:medewerker/foto")
+            .get(MESSAGES.reads(Part::Messages), messages::employee_photo),
         route("/zorgpagina/:id/dossier").get(section("dossier"), sections::dossier),
         route("/zorgpagina/:id/notities").get(section("notities"), sections::notes),
         route("/zorgpagina/:id/connecties").get(section("connecties"), network::connections),
@@ -149,6 +165,10 @@ pub fn has_page_here(items: &[SwitcherItem]) -> bool {
     items.iter().any(|i| i.other_portal.is_none())
 }
 
+/// What Berichten needs: either messages right. Which threads the member then reads and
+/// writes follows from each thread's audience.
+const MESSAGES: Need = Need::AnyRight(&[Right::MessagesNetwork, Right::MessagesTrustGroup]);
+
 /// The sections of a care page (CP-6), in menu order: (path segment, catalogue key, what a
 /// member needs to open it, the part of the client's data it shows). The route table and the
 /// menu both read the need from here, so the menu shows exactly what the door lets through.
@@ -159,12 +179,7 @@ const SECTIONS: &[(&str, &str, Need, Part)] = &[
         Need::Right(Right::CalendarAccess),
         Part::Calendar,
     ),
-    (
-        "berichten",
-        "care-nav-messages",
-        Need::AnyRight(&[Right::MessagesNetwork, Right::MessagesTrustGroup]),
-        Part::Messages,
-    ),
+    ("berichten", "care-nav-messages", MESSAGES, Part::Messages),
     (
         "dossier",
         "care-nav-dossier",
@@ -211,8 +226,14 @@ struct NavItem {
     badge: Option<u32>,
 }
 
-/// The sections `membership` may open, the first [`BOTTOM_BAR`] apart from the rest.
-fn nav(page: CarePageId, current: &str, membership: Membership) -> (Vec<NavItem>, Vec<NavItem>) {
+/// The sections `membership` may open, the first [`BOTTOM_BAR`] apart from the rest;
+/// `unread`: the threads with news for the member, shown with Berichten.
+fn nav(
+    page: CarePageId,
+    current: &str,
+    membership: Membership,
+    unread: u32,
+) -> (Vec<NavItem>, Vec<NavItem>) {
     let mut items: Vec<NavItem> = SECTIONS
         .iter()
         .filter(|(_, _, need, _)| need.allows(membership, false))
@@ -221,11 +242,25 @@ fn nav(page: CarePageId, current: &str, membership: Membership) -> (Vec<NavItem>
             label,
             icon: segment,
             current: *segment == current,
-            badge: None,
+            badge: (*segment == "berichten" && unread > 0).then_some(unread),
         })
         .collect();
     let more = items.split_off(BOTTOM_BAR.min(items.len()));
     (items, more)
+}
+
+/// How many threads have news for the member (none when they read no messages).
+async fn unread_threads(state: &AppState, access: &CarePageAccess) -> Result<u32, AppError> {
+    let audiences = Audience::readable_with(access.membership.effective_rights());
+    if audiences.is_empty() {
+        return Ok(0);
+    }
+    let (page, me) = (access.page.id, access.me.account.id);
+    let count = in_tenant_read_only(&state.db, &access.portal.tenant.slug, async |tx| {
+        threads::unread_threads(tx, page, &audiences, me).await
+    })
+    .await?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 /// Renders a page inside a care page: around what is particular to the page go the page's
@@ -241,7 +276,8 @@ async fn render(
     page: Value,
 ) -> Result<Response, AppError> {
     let items = switcher(state, &access.portal, &access.me, Some(access.page.id)).await?;
-    let (nav_main, nav_more) = nav(access.page.id, section, access.membership);
+    let unread = unread_threads(state, access).await?;
+    let (nav_main, nav_more) = nav(access.page.id, section, access.membership, unread);
     let page = context! {
         care_switcher => items,
         care => context! {
@@ -284,7 +320,7 @@ mod tests {
     #[test]
     fn the_phone_bar_holds_four_sections_and_the_rest_go_under_more() {
         let beheerder = member(Role::Beheerder, Rights::NONE);
-        let (main, more) = nav(CarePageId(Uuid::nil()), "profiel", beheerder);
+        let (main, more) = nav(CarePageId(Uuid::nil()), "profiel", beheerder, 0);
         assert_eq!(main.len(), 4);
         assert_eq!(more.len(), 3);
         assert!(more
@@ -295,7 +331,7 @@ mod tests {
     #[test]
     fn the_menu_shows_only_the_sections_the_member_may_open() {
         let labels = |membership| {
-            let (main, more) = nav(CarePageId(Uuid::nil()), "", membership);
+            let (main, more) = nav(CarePageId(Uuid::nil()), "", membership, 2);
             main.into_iter()
                 .chain(more)
                 .map(|i| i.label)

@@ -53,7 +53,6 @@ macro_rules! not_built_yet {
 
 not_built_yet! {
     calendar => "kalender",
-    messages => "berichten",
     dossier => "dossier",
     notes => "notities",
 }
