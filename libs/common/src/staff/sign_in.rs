@@ -153,31 +153,20 @@ fn judge(
     Ok(row.employee_id)
 }
 
+/// The invitation behind `token`, locked until the transaction ends, so of two uses at once
+/// the second sees the first's.
 async fn invitation_row(
     tx: &mut TenantTx,
     token: &str,
-    lock: bool,
 ) -> Result<Option<InvitationRow>, sqlx::Error> {
-    let hash = hash_token(token);
-    if lock {
-        sqlx::query_as!(
-            InvitationRow,
-            r#"SELECT employee_id AS "employee_id: EmployeeId", email, expires_at, used_at
-                 FROM staff_invitations WHERE token_hash = $1 FOR UPDATE"#,
-            hash,
-        )
-        .fetch_optional(tx.conn())
-        .await
-    } else {
-        sqlx::query_as!(
-            InvitationRow,
-            r#"SELECT employee_id AS "employee_id: EmployeeId", email, expires_at, used_at
-                 FROM staff_invitations WHERE token_hash = $1"#,
-            hash,
-        )
-        .fetch_optional(tx.conn())
-        .await
-    }
+    sqlx::query_as!(
+        InvitationRow,
+        r#"SELECT employee_id AS "employee_id: EmployeeId", email, expires_at, used_at
+             FROM staff_invitations WHERE token_hash = $1 FOR UPDATE"#,
+        hash_token(token),
+    )
+    .fetch_optional(tx.conn())
+    .await
 }
 
 /// Whether the account with address `email` can use `token`, and the employee's name; changes
@@ -188,7 +177,7 @@ pub async fn peek(
     email: &str,
     now: OffsetDateTime,
 ) -> Result<Result<String, StaffInvitationError>, sqlx::Error> {
-    let row = invitation_row(tx, token, false).await?;
+    let row = invitation_row(tx, token).await?;
     let employee = match judge(row.as_ref(), email, now) {
         Ok(employee) => employee,
         Err(problem) => return Ok(Err(problem)),
@@ -211,7 +200,7 @@ pub async fn accept(
     email: &str,
     now: OffsetDateTime,
 ) -> Result<Result<EmployeeId, StaffInvitationError>, sqlx::Error> {
-    let row = invitation_row(tx, token, true).await?;
+    let row = invitation_row(tx, token).await?;
     let employee = match judge(row.as_ref(), email, now) {
         Ok(employee) => employee,
         Err(problem) => return Ok(Err(problem)),

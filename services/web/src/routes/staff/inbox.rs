@@ -29,11 +29,10 @@ pub async fn show_inbox(
     );
     let (threads, response_days) =
         in_tenant_read_only(&state.db, &access.portal.tenant.slug, async |tx| {
-            let promise = settings::settings(tx).await?.response_time();
-            let overdue_before = now - promise;
+            let settings = settings::settings(tx).await?;
+            let overdue_before = now - settings.response_time();
             let threads = inbox::inbox(tx, employee, account, overdue_before).await?;
-            let days = settings::settings(tx).await?.response_days;
-            Ok::<_, sqlx::Error>((threads, days))
+            Ok::<_, sqlx::Error>((threads, settings.response_days))
         })
         .await?;
     let rows: Vec<_> = threads
