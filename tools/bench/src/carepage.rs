@@ -102,6 +102,28 @@ pub async fn signed_in_member(bench: &BenchDatabase) -> anyhow::Result<SignedInM
     })
 }
 
+/// A new account of the demo tenant that never signs in with a password.
+pub async fn member_account(
+    bench: &BenchDatabase,
+    email: &str,
+    name: &str,
+    now: time::OffsetDateTime,
+) -> anyhow::Result<accounts::Account> {
+    accounts::create_account(
+        &bench.db,
+        &NewAccount {
+            email: EmailAddress::parse(email)?,
+            name: PersonName::parse(name)?,
+            password_hash: String::new(),
+            language: Language::Nl,
+            home_tenant: "demo".into(),
+        },
+        now,
+    )
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("the bench account {email} exists already"))
+}
+
 /// A page of `beheerder` for someone else, with 49 more members and 20 open invitations, as a
 /// large family network: its id.
 async fn busy_network(
@@ -126,19 +148,8 @@ async fn busy_network(
     })
     .await?;
     for n in 1..50 {
-        let account = accounts::create_account(
-            &bench.db,
-            &NewAccount {
-                email: EmailAddress::parse(&format!("lid{n:02}.network@bench.localhost"))?,
-                name: PersonName::parse(&format!("Lid {n:02} van Bakker"))?,
-                password_hash: String::new(),
-                language: Language::Nl,
-                home_tenant: "demo".into(),
-            },
-            now,
-        )
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the bench member exists already"))?;
+        let email = format!("lid{n:02}.network@bench.localhost");
+        let account = member_account(bench, &email, &format!("Lid {n:02} van Bakker"), now).await?;
         let rights = Rights::preset(if n % 3 == 0 {
             Preset::Everything
         } else {
@@ -199,7 +210,12 @@ async fn busy_messages(
         .bind(now)
         .bind(author.0)
         .execute(tx.conn())
-        .await
+        .await?;
+        // Written over years, these rows would have been analysed by autovacuum many times;
+        // here they come at once, so the planner is told about them as autovacuum would.
+        sqlx::query("ANALYZE message_threads, messages")
+            .execute(tx.conn())
+            .await
     })
     .await?;
     Ok(format!("/zorgpagina/{page}/berichten"))

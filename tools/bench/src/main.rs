@@ -5,6 +5,7 @@
 mod carepage;
 mod http;
 mod images;
+mod messages;
 mod queue;
 mod setup;
 mod signin;
@@ -35,7 +36,8 @@ async fn main() -> anyhow::Result<()> {
             ])
             .collect(),
     ))?;
-    // `bin/bench [migrate] [http] [signin] [relay] [email] [images]`: the named parts only; none names all.
+    // `bin/bench [migrate] [http] [signin] [relay] [email] [messages] [images]`: the named
+    // parts only; none names all.
     let asked: Vec<String> = std::env::args().skip(1).collect();
     let wants = |part: &str| asked.is_empty() || asked.iter().any(|a| a == part);
     println!(
@@ -75,6 +77,11 @@ async fn main() -> anyhow::Result<()> {
             queue::emails_end_to_end(&bench, 10_000)
                 .await
                 .context("e-mail benchmark")?;
+        }
+        if wants("messages") {
+            messages::fan_out_to_network(&bench)
+                .await
+                .context("message fan-out benchmark")?;
         }
         if wants("images") {
             images::worker_memory(&bench)

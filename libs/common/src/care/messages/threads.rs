@@ -261,23 +261,29 @@ pub async fn list(
         Some(cursor) => (Some(cursor.last_message_at), Some(cursor.thread.0)),
         None => (None, None),
     };
-    // The index on (care_page_id, last_message_at DESC, id DESC) walks the page's threads in
-    // list order and stops after `limit`; the first and last message come by their own index.
+    // The page of threads is chosen first, by the index on (care_page_id, last_message_at
+    // DESC, id DESC), and only its `limit` threads get their first and last message and the
+    // reader's read mark. Written as one join, a generic plan could join every thread of the
+    // page before sorting (seen with a few hundred threads: 15 ms instead of 1 ms).
     let rows = sqlx::query!(
-        r#"SELECT t.id AS "id: ThreadId", t.audience, t.last_message_at, t.message_count,
+        r#"SELECT t.id AS "id!: ThreadId", t.audience AS "audience!",
+                  t.last_message_at AS "last_message_at!", t.message_count AS "message_count!",
                   t.awaiting_organisation_since,
                   f.author_name AS first_author, f.from_organisation AS first_from_organisation,
                   left(f.body, $7) AS "preview!", l.author_name AS last_author,
                   (r.read_at IS NULL OR r.read_at < t.last_message_at) AS "unread!"
-             FROM message_threads t
+             FROM (SELECT id, audience, last_message_at, message_count,
+                          awaiting_organisation_since, last_message_id
+                     FROM message_threads
+                    WHERE care_page_id = $1 AND audience = ANY($2)
+                      AND ($4::timestamptz IS NULL OR (last_message_at, id) < ($4, $5::uuid))
+                    ORDER BY last_message_at DESC, id DESC
+                    LIMIT $6) t
              JOIN LATERAL (SELECT author_name, from_organisation, body FROM messages
                             WHERE thread_id = t.id ORDER BY created_at, id LIMIT 1) f ON true
              JOIN messages l ON l.id = t.last_message_id
              LEFT JOIN message_thread_reads r ON r.thread_id = t.id AND r.account_id = $3
-            WHERE t.care_page_id = $1 AND t.audience = ANY($2)
-              AND ($4::timestamptz IS NULL OR (t.last_message_at, t.id) < ($4, $5::uuid))
-            ORDER BY t.last_message_at DESC, t.id DESC
-            LIMIT $6"#,
+            ORDER BY t.last_message_at DESC, t.id DESC"#,
         page as CarePageId,
         &keys as &[&str],
         reader as AccountId,
