@@ -74,6 +74,8 @@ staff-inbox-intro = Hello { $name }. Here are the messages that clients and thei
    *[other] { $days } days
 } for an answer comes first; then your own clients.
 staff-inbox-empty = There are no messages to the organisation yet.
+staff-inbox-more = Next conversations
+staff-inbox-first = Back to the top of the inbox
 staff-inbox-last = { $count ->
     [one] 1 message, from { $who } on { $when }
    *[other] { $count } messages, last from { $who } on { $when }

@@ -74,6 +74,8 @@ staff-inbox-intro = Hallo { $name }. Hier staan de berichten die cliënten en hu
    *[other] { $days } dagen
 } op antwoord wacht, staat bovenaan; daarna je eigen cliënten.
 staff-inbox-empty = Er zijn nog geen berichten aan de organisatie.
+staff-inbox-more = Volgende gesprekken
+staff-inbox-first = Terug naar het begin van de inbox
 staff-inbox-last = { $count ->
     [one] 1 bericht, van { $who } op { $when }
    *[other] { $count } berichten, laatste van { $who } op { $when }

@@ -196,3 +196,179 @@ async fn with_the_setting_the_organisation_can_be_chosen_only_after_an_employee_
     messages_announced(&platform, &tenant).await;
     platform.finish().await;
 }
+
+/// The thread ids of an inbox page, top to bottom.
+fn inbox_lines(body: &str) -> Vec<String> {
+    body.split("href=\"/medewerker/berichten/")
+        .skip(1)
+        .map(|rest| rest[..36].to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_long_inbox_pages_fifty_at_a_time_and_keeps_its_order_across_pages() {
+    use common::care::messages::threads::{self, Author};
+    use common::care::messages::Audience;
+    use common::care::page::CarePageId;
+    use common::infra::clock::Clock;
+
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Lang", "#1d4f91").await;
+    let (_beheerder, email, page) = beheerder_with_page(&platform, &tenant).await;
+    link_to_new_client(&platform, &tenant, page, "L-1").await;
+    let (mut other, other_email) =
+        zorgportaal_tests::accounts::signed_in(&platform, &tenant, "lang").await;
+    let mine = create_page(&mut other, "iemand-anders", "Bert Jansen", "03-02-1950").await;
+    let mine_client = link_to_new_client(&platform, &tenant, mine, "L-2").await;
+    let (mut employee, _, _, employee_id) = staff_member(&platform, &tenant, "lang").await;
+    assign(&platform, &tenant, employee_id, mine_client).await;
+
+    // 120 threads: 30 on the assigned client's page, 90 on the other, 20 of those overdue;
+    // each a minute apart, so the order within a group is the order of writing.
+    let writer = zorgportaal_tests::accounts::account_id(&platform, &email).await;
+    let other_writer = zorgportaal_tests::accounts::account_id(&platform, &other_email).await;
+    let now = platform.clock.now();
+    let (mut overdue, mut own, mut rest) = (Vec::new(), Vec::new(), Vec::new());
+    in_tenant(&platform.db, &tenant.slug, async |tx| {
+        for n in 0..120 {
+            let at = now - time::Duration::minutes(n);
+            let (on, author) = if n % 4 == 0 {
+                (
+                    mine,
+                    Author::Member {
+                        account: other_writer,
+                        name: "Ander".into(),
+                    },
+                )
+            } else {
+                (
+                    page,
+                    Author::Member {
+                        account: writer,
+                        name: "Beheerder".into(),
+                    },
+                )
+            };
+            let text = format!("Vraag {n}");
+            let (thread, _) = threads::start(
+                tx,
+                CarePageId(on),
+                Audience::Organisation,
+                &author,
+                &text,
+                at,
+            )
+            .await?;
+            if on == page && n % 3 == 0 && overdue.len() < 20 {
+                sqlx::query(
+                    "UPDATE message_threads
+                        SET awaiting_organisation_since = $2 - interval '5 days' WHERE id = $1",
+                )
+                .bind(thread.0)
+                .bind(at)
+                .execute(tx.conn())
+                .await?;
+                overdue.push(thread.to_string());
+            } else if on == mine {
+                own.push(thread.to_string());
+            } else {
+                rest.push(thread.to_string());
+            }
+        }
+        Ok::<_, sqlx::Error>(())
+    })
+    .await
+    .unwrap();
+    let expected: Vec<String> = [overdue, own, rest].concat();
+
+    let mut seen = Vec::new();
+    let mut path = "/medewerker".to_owned();
+    for pages in 1.. {
+        let inbox = employee.get(&path).await;
+        assert_eq!(inbox.status, StatusCode::OK, "{}", inbox.body);
+        let lines = inbox_lines(&inbox.body);
+        assert!(lines.len() <= 50, "page {pages} holds {}", lines.len());
+        seen.extend(lines);
+        let Some(at) = inbox.body.find("href=\"/medewerker?na=") else {
+            assert!(inbox.shows("Terug naar het begin van de inbox"));
+            break;
+        };
+        let rest = &inbox.body[at + "href=\"".len()..];
+        path = rest[..rest.find('"').unwrap()].to_owned();
+        assert!(pages < 5, "the inbox does not end");
+    }
+    assert_eq!(
+        seen, expected,
+        "every thread once, overdue, then mine, then the rest"
+    );
+    // A cursor that is not one shows the inbox from the top.
+    let top = employee.get("/medewerker?na=xx_1_2").await;
+    assert_eq!(inbox_lines(&top.body)[..50], expected[..50]);
+    platform.finish().await;
+}
+
+#[tokio::test]
+async fn an_employees_photo_shows_on_their_answer_and_only_on_pages_of_their_organisation() {
+    let platform = TestPlatform::start().await;
+    let tenant = platform.create_tenant("Zorggroep Foto", "#1d4f91").await;
+    let other = platform.create_tenant("Zorggroep Elders", "#1d4f91").await;
+    let (mut beheerder, beheerder_email, page) = beheerder_with_page(&platform, &tenant).await;
+    link_to_new_client(&platform, &tenant, page, "F-1").await;
+    let (mut employee, _, _, employee_id) = staff_member(&platform, &tenant, "foto").await;
+
+    make_admin(&platform, &tenant, &beheerder_email).await;
+    let photo_page = format!("/beheer/medewerkers/{}", employee_id.0);
+    beheerder.get(&photo_page).await;
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(400, 300, image::Rgb([200, 80, 30]))
+        .write_to(&mut png, image::ImageFormat::Png)
+        .unwrap();
+    let uploaded = beheerder
+        .post_file(
+            &format!("{photo_page}/foto"),
+            "photo",
+            "sanne.png",
+            "image/png",
+            png.get_ref(),
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+
+    let write = format!("/medewerker/zorgpagina/{page}/bericht");
+    employee.get(&write).await;
+    let sent = employee
+        .post_multipart(
+            &write,
+            &[("bericht", "Goedemorgen, ik ben uw begeleider.")],
+            &[],
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let list = beheerder
+        .get(&format!("/zorgpagina/{page}/berichten"))
+        .await;
+    let marker = format!("thread-list__link\" href=\"/zorgpagina/{page}/berichten/");
+    let thread = zorgportaal_tests::messages::id_after(&list, &marker);
+    let shown = beheerder
+        .get(&format!("/zorgpagina/{page}/berichten/{thread}"))
+        .await;
+    let photo = format!("/zorgpagina/{page}/medewerkers/{}/foto", employee_id.0);
+    assert!(shown.shows(&format!("src=\"{photo}\"")), "{}", shown.body);
+    let (status, headers, bytes) = beheerder.get_bytes(&photo).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "image/jpeg");
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (256, 256));
+
+    // Someone without a place on the page, and an account of another organisation, get
+    // nothing; an employee who is not there is not found.
+    let (mut outsider, _) =
+        zorgportaal_tests::accounts::signed_in(&platform, &tenant, "buiten").await;
+    assert_eq!(outsider.get_bytes(&photo).await.0, StatusCode::NOT_FOUND);
+    let (mut stranger, _) = zorgportaal_tests::accounts::signed_in(&platform, &other, "ver").await;
+    assert_eq!(stranger.get_bytes(&photo).await.0, StatusCode::NOT_FOUND);
+    let nobody = format!("/zorgpagina/{page}/medewerkers/{}/foto", Uuid::new_v4());
+    assert_eq!(beheerder.get_bytes(&nobody).await.0, StatusCode::NOT_FOUND);
+    messages_announced(&platform, &tenant).await;
+    platform.finish().await;
+}
