@@ -144,6 +144,14 @@ pub fn checked(value: &Option<String>) -> bool {
 
 pub use common::infra::crypto::Secret;
 
+/// The token of an invitation link (to a care page's network, to the tenant admins, to the
+/// care team): in the link's query, and again in the form that accepts it.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct InvitationToken {
+    #[serde(default)]
+    pub token: Secret,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,7 +193,6 @@ mod tests {
         use crate::routes::portal::account::{code_entry, password_reset, phone, profile};
         use crate::routes::portal::account::{signin, signup};
         use crate::routes::portal::care_page::activation;
-        use crate::routes::tenant_admin::invitation;
 
         let secret = "Geheim-7391-Xq";
         let fields = serde_json::json!({
@@ -211,7 +218,7 @@ mod tests {
             shown::<phone::RemoveForm>(&fields),
             shown::<code_entry::CodeForm>(&fields),
             shown::<activation::ActivationForm>(&fields),
-            shown::<invitation::InvitationToken>(&fields),
+            shown::<InvitationToken>(&fields),
         ];
         for text in printed {
             assert!(!text.contains(secret), "{text}");

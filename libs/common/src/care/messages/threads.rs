@@ -423,6 +423,38 @@ pub async fn messages(
     Ok((shown, older))
 }
 
+/// Who opens a thread.
+#[derive(Debug, Clone, Copy)]
+pub enum Reader {
+    /// A member of the page.
+    Member(AccountId),
+    /// An employee on the staff side: the member then sees that the care team read it.
+    Staff(AccountId),
+}
+
+/// What a reader sees of `thread` (as [`messages`]); with `mark`, the thread counts as read
+/// by them from `now`.
+pub async fn open(
+    tx: &mut TenantTx,
+    thread: ThreadId,
+    reader: Reader,
+    before: Option<MessageId>,
+    mark: bool,
+    now: OffsetDateTime,
+) -> Result<(Vec<ShownMessage>, bool), sqlx::Error> {
+    let shown = messages(tx, thread, before).await?;
+    if mark {
+        match reader {
+            Reader::Member(account) => mark_read(tx, thread, account, now).await?,
+            Reader::Staff(account) => {
+                mark_read(tx, thread, account, now).await?;
+                mark_read_by_organisation(tx, thread, now).await?;
+            }
+        }
+    }
+    Ok(shown)
+}
+
 /// `account` has seen `thread` up to `now`.
 pub async fn mark_read(
     tx: &mut TenantTx,

@@ -8,19 +8,12 @@ use minijinja::context;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Query, Redirect};
 use poem::{handler, IntoResponse, Response};
-use serde::Deserialize;
 
 use crate::access::session::SignedIn;
 use crate::http::error::AppError;
-use crate::http::forms::Secret;
+use crate::http::forms::InvitationToken;
 use crate::http::pages::PageRenderer;
 use crate::http::state::AppState;
-
-#[derive(Debug, Default, Deserialize)]
-pub struct InvitationToken {
-    #[serde(default)]
-    token: Secret,
-}
 
 fn invitation_page(
     pages: &PageRenderer,

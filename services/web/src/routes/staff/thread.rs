@@ -99,11 +99,8 @@ async fn load(
         let Some(thread) = threads::find_anywhere(tx, thread_id).await? else {
             return Ok(None);
         };
-        let (messages, older) = threads::messages(tx, thread.id, before).await?;
-        if mark {
-            threads::mark_read(tx, thread.id, account, now).await?;
-            threads::mark_read_by_organisation(tx, thread.id, now).await?;
-        }
+        let reader = threads::Reader::Staff(account);
+        let (messages, older) = threads::open(tx, thread.id, reader, before, mark, now).await?;
         Ok::<_, sqlx::Error>(Some(View {
             thread,
             messages,

@@ -13,7 +13,7 @@ use minijinja::context;
 use poem::http::StatusCode;
 use poem::web::{Data, Form, Path, Query, Redirect};
 use poem::{handler, IntoResponse, Response};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -22,7 +22,7 @@ use crate::access::session::SignedIn;
 use crate::http::cookies;
 use crate::http::error::AppError;
 use crate::http::format::date_text;
-use crate::http::forms::{email_to, notify, FieldErrors, FormPairs, Secret};
+use crate::http::forms::{email_to, notify, FieldErrors, FormPairs, InvitationToken};
 use crate::http::pages::PageRenderer;
 use crate::http::portal::Portal;
 use crate::http::state::AppState;
@@ -261,12 +261,6 @@ pub async fn withdraw(
         access.page.id
     ))
     .into_response())
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct InvitationToken {
-    #[serde(default)]
-    token: Secret,
 }
 
 /// The page behind the link, for every case: signed out (sign in or sign up first), signed in

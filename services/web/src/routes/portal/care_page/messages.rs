@@ -408,10 +408,8 @@ async fn load_thread(
         let Some(thread) = readable_thread(tx, access, id).await? else {
             return Ok(None);
         };
-        let (messages, older) = threads::messages(tx, thread.id, before).await?;
-        if mark {
-            threads::mark_read(tx, thread.id, me, now).await?;
-        }
+        let reader = threads::Reader::Member(me);
+        let (messages, older) = threads::open(tx, thread.id, reader, before, mark, now).await?;
         let response_days = settings::settings(tx).await?.response_days;
         Ok::<_, sqlx::Error>(Some(ThreadView {
             thread,
