@@ -452,7 +452,18 @@ impl Browser {
     pub async fn downloaded(&self, file_name: &str) -> Vec<u8> {
         let path = self.downloads().join(file_name);
         let deadline = tokio::time::Instant::now() + PAGE_LOAD_TIMEOUT;
-        while !path.exists() {
+        // Chromium may put an empty file under the final name as soon as a download starts
+        // and write the bytes into a `.crdownload` beside it: done is the named file with
+        // content and no partial download left.
+        let finished = || {
+            let in_progress = fs::read_dir(self.downloads()).is_ok_and(|entries| {
+                entries
+                    .flatten()
+                    .any(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"))
+            });
+            !in_progress && fs::metadata(&path).is_ok_and(|meta| meta.len() > 0)
+        };
+        while !finished() {
             assert!(
                 tokio::time::Instant::now() < deadline,
                 "no download named {file_name} within {PAGE_LOAD_TIMEOUT:?}"
